@@ -1,0 +1,41 @@
+/* config-example: the commented example configuration that
+ * `skua --example-config` prints and skua-config(5) shows. */
+#include "auto-config.h"
+
+#include "config.h"
+
+const char *
+config_example(void)
+{
+	return
+"# skua configuration: ~/.config/skua/config (see skua-config(5)).\n"
+"# Lines are KEY = VALUE; # starts a comment; quote a value with \"...\"\n"
+"# to keep leading spaces or a leading #.\n"
+"\n"
+"# Global options come before the first section.\n"
+"sidebar_width = 28\n"
+"\n"
+"# An IMAP account: mail stays on the server.\n"
+"[account work]\n"
+"protocol = imap\n"
+"host = imap.example.org\n"
+"# tls = implicit (port 993, the default), starttls (port 143) or none\n"
+"tls = implicit\n"
+"user = jane@example.org\n"
+"# The command's first line of output is the password.\n"
+"password_command = pass show mail/work\n"
+"# tls_ca_file = /etc/ssl/my-company-ca.pem\n"
+"# tls_fingerprint = sha256:0123...\n"
+"\n"
+"# A POP3 account: mail is downloaded to a local Maildir.\n"
+"[account home]\n"
+"protocol = pop3\n"
+"host = pop.example.net\n"
+"tls = starttls\n"
+"user = jane\n"
+"password_command = secret-tool lookup mail home\n"
+"\n"
+"# Key bindings: [bind VIEW], then KEY = ACTION.\n"
+"[bind global]\n"
+"<F1> = help\n";
+}

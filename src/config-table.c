@@ -1,0 +1,80 @@
+/* config-table: every configuration key skua knows, in one table, so that
+ * parsing, suggestions and the man page stay in step. */
+#include "auto-config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "config.h"
+#include "config-table.h"
+#include "config-values.h"
+
+static const char * const config_table_protocols[] = { "imap", "pop3", NULL };
+static const char * const config_table_tls[] = {
+	"implicit", "starttls", "none", NULL
+};
+
+#define ACCOUNT(field) offsetof(struct config_account, field)
+#define GLOBAL(field) offsetof(struct config_values, field)
+
+const struct config_table_key config_table_keys[] = {
+	{ CONFIG_TABLE_GLOBAL, "sidebar_width", CONFIG_TABLE_INT,
+	  GLOBAL(sidebar_width), NULL, 10, 60, "a width in columns" },
+
+	{ CONFIG_TABLE_ACCOUNT, "protocol", CONFIG_TABLE_ENUM,
+	  ACCOUNT(protocol), config_table_protocols, 0, 0, NULL },
+	{ CONFIG_TABLE_ACCOUNT, "host", CONFIG_TABLE_STRING, ACCOUNT(host),
+	  NULL, 0, 0, "a host name" },
+	{ CONFIG_TABLE_ACCOUNT, "port", CONFIG_TABLE_INT, ACCOUNT(port),
+	  NULL, 1, 65535, "a port number" },
+	{ CONFIG_TABLE_ACCOUNT, "tls", CONFIG_TABLE_ENUM, ACCOUNT(tls),
+	  config_table_tls, 0, 0, NULL },
+	{ CONFIG_TABLE_ACCOUNT, "user", CONFIG_TABLE_STRING, ACCOUNT(user),
+	  NULL, 0, 0, "a user name" },
+	{ CONFIG_TABLE_ACCOUNT, "password_command", CONFIG_TABLE_STRING,
+	  ACCOUNT(password_command), NULL, 0, 0, "a shell command" },
+	{ CONFIG_TABLE_ACCOUNT, "password", CONFIG_TABLE_STRING,
+	  ACCOUNT(password), NULL, 0, 0, "a password" },
+	{ CONFIG_TABLE_ACCOUNT, "oauth2_token_command", CONFIG_TABLE_STRING,
+	  ACCOUNT(oauth2_token_command), NULL, 0, 0, "a shell command" },
+	{ CONFIG_TABLE_ACCOUNT, "tls_ca_file", CONFIG_TABLE_STRING,
+	  ACCOUNT(tls_ca_file), NULL, 0, 0, "a file name" },
+	{ CONFIG_TABLE_ACCOUNT, "tls_fingerprint", CONFIG_TABLE_FINGERPRINT,
+	  ACCOUNT(tls_fingerprint), NULL, 0, 0, NULL },
+	{ CONFIG_TABLE_ACCOUNT, "allow_plaintext_password", CONFIG_TABLE_BOOL,
+	  ACCOUNT(allow_plaintext_password), NULL, 0, 0, NULL },
+
+	{ 0, NULL, 0, 0, NULL, 0, 0, NULL }
+};
+
+const struct config_table_key *
+config_table_find(enum config_table_section section, const char *name)
+{
+	const struct config_table_key	*key;
+
+	for (key = config_table_keys; key->name != NULL; key++) {
+		if (key->section == section && strcmp(key->name, name) == 0)
+			return key;
+	}
+	return NULL;
+}
+
+const struct config_table_key *
+config_table_nearest(const char *name)
+{
+	const struct config_table_key	*key, *best = NULL;
+	size_t				 d, best_d = (size_t)-1, limit;
+
+	/* Allow about one typo in three letters, at least two. */
+	limit = strlen(name) / 3;
+	if (limit < 2)
+		limit = 2;
+	for (key = config_table_keys; key->name != NULL; key++) {
+		d = config_distance(name, key->name);
+		if (d < best_d) {
+			best_d = d;
+			best = key;
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}

@@ -1,0 +1,90 @@
+/* config: the configuration file (~/.config/skua/config), parsed and checked.
+ * Loaded once in the UI process; accounts are plain data handed to workers. */
+#ifndef SKUA_CONFIG_H
+#define SKUA_CONFIG_H
+
+#include <stddef.h>
+
+enum config_status {
+	CONFIG_OK,
+	CONFIG_NOT_FOUND,	/* no file: the caller explains how to make one */
+	CONFIG_IO_ERROR,	/* could not read it */
+	CONFIG_INVALID,		/* one or more lines are wrong */
+};
+
+enum config_protocol {
+	CONFIG_PROTOCOL_IMAP,
+	CONFIG_PROTOCOL_POP3,
+};
+
+enum config_tls {
+	CONFIG_TLS_IMPLICIT,
+	CONFIG_TLS_STARTTLS,
+	CONFIG_TLS_NONE,
+};
+
+/* One [account NAME] section. Read-only once loaded; owned by the config. */
+struct config_account {
+	char			*name;
+	enum config_protocol	 protocol;
+	char			*host;
+	int			 port;		/* filled from protocol and tls */
+	enum config_tls		 tls;
+	char			*user;
+	char			*password_command;
+	char			*password;	/* discouraged; warned about */
+	char			*oauth2_token_command;
+	char			*tls_ca_file;
+	char			*tls_fingerprint;	/* "sha256:" + 64 hex */
+	int			 allow_plaintext_password;
+	int			 line;		/* where the section starts */
+};
+
+/* One "KEY = ACTION" line of a [bind VIEW] section; the UI checks the
+ * view, key and action names (it owns them) and reports file and line. */
+struct config_binding {
+	char	*view;
+	char	*key;
+	char	*action;
+	int	 line;
+};
+
+struct config;
+
+/*
+ * Read and check the file at path. On CONFIG_OK *out is the caller's (free it
+ * with config_free). Otherwise *errors (if not NULL) receives every problem
+ * found, one "FILE:LINE: what is wrong" per line; the caller frees it.
+ */
+enum config_status	 config_load(const char *path, struct config **out,
+			     char **errors);
+/* The same for a string in memory; name is used in messages. */
+enum config_status	 config_parse(const char *name, const char *text,
+			     size_t len, struct config **out, char **errors);
+void			 config_free(struct config *);
+
+/* Warnings that do not stop skua (a password in a file others can read);
+ * NULL when there are none. Borrowed until config_free. */
+const char		*config_warnings(const struct config *);
+const char		*config_file(const struct config *);
+
+size_t			 config_account_count(const struct config *);
+const struct config_account *config_account(const struct config *, size_t);
+const struct config_account *config_account_find(const struct config *,
+			     const char *name);
+size_t			 config_binding_count(const struct config *);
+const struct config_binding *config_binding(const struct config *, size_t);
+
+/* Global options. */
+int			 config_sidebar_width(const struct config *);
+
+const char		*config_protocol_name(enum config_protocol);
+const char		*config_tls_name(enum config_tls);
+
+/* A commented example configuration (for --example-config). */
+const char		*config_example(void);
+
+/* Levenshtein distance, used to suggest the nearest valid name. */
+size_t			 config_distance(const char *, const char *);
+
+#endif

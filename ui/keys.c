@@ -1,0 +1,241 @@
+/* keys: mutt-style default bindings, key-name parsing, and the [bind VIEW]
+ * sections of the config checked against the actions skua has. */
+#include "auto-config.h"
+
+#include <ctype.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core.h"
+#include "keys.h"
+
+#define KEYS_MAX	512	/* key codes we keep a table for */
+
+static enum keys_action keys_table[KEYS_VIEW_COUNT][KEYS_MAX];
+
+static const char *keys_views[KEYS_VIEW_COUNT] = {
+	"global", "sidebar", "index", "pager", "attach", "compose"
+};
+
+static const struct {
+	const char	*name;
+	const char	*help;
+} keys_actions[KEYS_ACTION_COUNT] = {
+	{ "none", N_("do nothing (unbinds a key)") },
+	{ "quit", N_("quit skua") },
+	{ "help", N_("show the bindings in force") },
+	{ "next", N_("move to the next entry") },
+	{ "previous", N_("move to the previous entry") },
+	{ "top", N_("move to the first entry") },
+	{ "bottom", N_("move to the last entry") },
+	{ "page-down", N_("move down a page") },
+	{ "page-up", N_("move up a page") },
+	{ "redraw", N_("redraw the screen") },
+};
+
+static const struct {
+	const char	*name;
+	int		 key;
+} keys_named[] = {
+	{ "<Up>", KEY_UP }, { "<Down>", KEY_DOWN },
+	{ "<Left>", KEY_LEFT }, { "<Right>", KEY_RIGHT },
+	{ "<PageUp>", KEY_PPAGE }, { "<PageDown>", KEY_NPAGE },
+	{ "<Home>", KEY_HOME }, { "<End>", KEY_END },
+	{ "<Enter>", '\n' }, { "<Return>", '\r' }, { "<Tab>", '\t' },
+	{ "<Space>", ' ' }, { "<Esc>", 27 }, { "<Backspace>", KEY_BACKSPACE },
+	{ "<Delete>", KEY_DC }, { "<Insert>", KEY_IC },
+};
+
+/* mutt's defaults, as far as skua has the actions. */
+static const struct {
+	enum keys_view		 view;
+	int			 key;
+	enum keys_action	 action;
+} keys_defaults[] = {
+	{ KEYS_VIEW_GLOBAL, 'q', KEYS_ACTION_QUIT },
+	{ KEYS_VIEW_GLOBAL, '?', KEYS_ACTION_HELP },
+	{ KEYS_VIEW_GLOBAL, 'j', KEYS_ACTION_NEXT },
+	{ KEYS_VIEW_GLOBAL, KEY_DOWN, KEYS_ACTION_NEXT },
+	{ KEYS_VIEW_GLOBAL, 'k', KEYS_ACTION_PREVIOUS },
+	{ KEYS_VIEW_GLOBAL, KEY_UP, KEYS_ACTION_PREVIOUS },
+	{ KEYS_VIEW_GLOBAL, '=', KEYS_ACTION_TOP },
+	{ KEYS_VIEW_GLOBAL, KEY_HOME, KEYS_ACTION_TOP },
+	{ KEYS_VIEW_GLOBAL, '*', KEYS_ACTION_BOTTOM },
+	{ KEYS_VIEW_GLOBAL, KEY_END, KEYS_ACTION_BOTTOM },
+	{ KEYS_VIEW_GLOBAL, KEY_NPAGE, KEYS_ACTION_PAGE_DOWN },
+	{ KEYS_VIEW_GLOBAL, KEY_PPAGE, KEYS_ACTION_PAGE_UP },
+	{ KEYS_VIEW_GLOBAL, 'L' - 64, KEYS_ACTION_REDRAW },
+};
+
+int
+keys_parse(const char *name)
+{
+	size_t	i, len = strlen(name);
+	int	n;
+
+	if (len == 1 && isgraph((unsigned char)name[0]))
+		return (unsigned char)name[0];
+	if (len == 2 && name[0] == '^' && isalpha((unsigned char)name[1]))
+		return toupper((unsigned char)name[1]) - 64;
+	for (i = 0; i < sizeof keys_named / sizeof keys_named[0]; i++) {
+		if (strcasecmp(name, keys_named[i].name) == 0)
+			return keys_named[i].key;
+	}
+	if ((name[0] == '<') && (name[1] == 'F' || name[1] == 'f') &&
+	    sscanf(name + 2, "%d>", &n) == 1 && n >= 1 && n <= 12 &&
+	    name[len - 1] == '>')
+		return KEY_F(n);
+	return -1;
+}
+
+const char *
+keys_name(int key)
+{
+	static char	buf[16];
+	size_t		i;
+
+	for (i = 0; i < sizeof keys_named / sizeof keys_named[0]; i++) {
+		if (keys_named[i].key == key)
+			return keys_named[i].name;
+	}
+	if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(buf, sizeof buf, "<F%d>", key - KEY_F(0));
+	else if (key > 0 && key < 32)
+		snprintf(buf, sizeof buf, "^%c", key + 64);
+	else
+		snprintf(buf, sizeof buf, "%c", key);
+	return buf;
+}
+
+const char *
+keys_action_name(enum keys_action action)
+{
+	return keys_actions[action].name;
+}
+
+const char *
+keys_action_help(enum keys_action action)
+{
+	return _(keys_actions[action].help);
+}
+
+const char *
+keys_view_name(enum keys_view view)
+{
+	return keys_views[view];
+}
+
+static int
+keys_find_view(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < KEYS_VIEW_COUNT; i++) {
+		if (strcmp(keys_views[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int
+keys_find_action(const char *name, const char **nearest)
+{
+	size_t	d, best = (size_t)-1;
+	int	i;
+
+	*nearest = NULL;
+	for (i = 0; i < KEYS_ACTION_COUNT; i++) {
+		if (strcmp(keys_actions[i].name, name) == 0)
+			return i;
+		d = config_distance(name, keys_actions[i].name);
+		if (d < best && d <= 2) {
+			best = d;
+			*nearest = keys_actions[i].name;
+		}
+	}
+	return -1;
+}
+
+static void
+keys_add_error(char **errors, const char *file, int line, const char *msg)
+{
+	char	*joined;
+
+	joined = xasprintf("%s%s:%d: %s\n", *errors ? *errors : "", file, line,
+	    msg);
+	free(*errors);
+	*errors = joined;
+}
+
+enum keys_status
+keys_load(const struct config *config, char **errors)
+{
+	const struct config_binding	*b;
+	const char			*nearest;
+	char				*msg;
+	size_t				 i;
+	int				 view, key, action;
+
+	memset(keys_table, 0, sizeof keys_table);
+	for (i = 0; i < sizeof keys_defaults / sizeof keys_defaults[0]; i++)
+		keys_table[keys_defaults[i].view][keys_defaults[i].key] =
+		    keys_defaults[i].action;
+	*errors = NULL;
+	for (i = 0; config != NULL && i < config_binding_count(config); i++) {
+		b = config_binding(config, i);
+		msg = NULL;
+		if ((view = keys_find_view(b->view)) == -1)
+			msg = xasprintf(_("[bind %s]: unknown view; views are "
+			    "global, sidebar, index, pager, attach and "
+			    "compose"), b->view);
+		else if ((key = keys_parse(b->key)) == -1 || key >= KEYS_MAX)
+			msg = xasprintf(_("unknown key '%s' (a character, ^X, "
+			    "<Up>, <F1>, <Enter>, ...)"), b->key);
+		else if ((action = keys_find_action(b->action, &nearest)) == -1)
+			msg = nearest != NULL ?
+			    xasprintf(_("unknown action '%s'; did you mean "
+			    "'%s'?"), b->action, nearest) :
+			    xasprintf(_("unknown action '%s' (press ? in skua "
+			    "for the list)"), b->action);
+		else
+			keys_table[view][key] = action;
+		if (msg != NULL) {
+			keys_add_error(errors, config_file(config), b->line,
+			    msg);
+			free(msg);
+		}
+	}
+	return *errors == NULL ? KEYS_OK : KEYS_INVALID;
+}
+
+void
+keys_free(void)
+{
+	memset(keys_table, 0, sizeof keys_table);
+}
+
+enum keys_action
+keys_lookup(enum keys_view view, int key)
+{
+	if (key < 0 || key >= KEYS_MAX)
+		return KEYS_ACTION_NONE;
+	if (keys_table[view][key] != KEYS_ACTION_NONE)
+		return keys_table[view][key];
+	return keys_table[KEYS_VIEW_GLOBAL][key];
+}
+
+void
+keys_each(keys_each_cb cb, void *arg)
+{
+	int	view, key;
+
+	for (view = 0; view < KEYS_VIEW_COUNT; view++) {
+		for (key = 0; key < KEYS_MAX; key++) {
+			if (keys_table[view][key] != KEYS_ACTION_NONE)
+				cb(view, key, keys_table[view][key], arg);
+		}
+	}
+}

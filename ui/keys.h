@@ -1,0 +1,56 @@
+/* keys: key names, actions and the bindings in force per view, built from
+ * the defaults and the config's [bind VIEW] sections. UI process only. */
+#ifndef SKUA_KEYS_H
+#define SKUA_KEYS_H
+
+struct config;
+
+enum keys_view {
+	KEYS_VIEW_GLOBAL,
+	KEYS_VIEW_SIDEBAR,
+	KEYS_VIEW_INDEX,
+	KEYS_VIEW_PAGER,
+	KEYS_VIEW_ATTACH,
+	KEYS_VIEW_COMPOSE,
+	KEYS_VIEW_COUNT,
+};
+
+enum keys_action {
+	KEYS_ACTION_NONE,
+	KEYS_ACTION_QUIT,
+	KEYS_ACTION_HELP,
+	KEYS_ACTION_NEXT,
+	KEYS_ACTION_PREVIOUS,
+	KEYS_ACTION_TOP,
+	KEYS_ACTION_BOTTOM,
+	KEYS_ACTION_PAGE_DOWN,
+	KEYS_ACTION_PAGE_UP,
+	KEYS_ACTION_REDRAW,
+	KEYS_ACTION_COUNT,
+};
+
+enum keys_status {
+	KEYS_OK,
+	KEYS_INVALID,
+};
+
+/* Reset to the defaults, then apply the config's bindings. On KEYS_INVALID
+ * *errors lists each bad line as "FILE:LINE: ..."; the caller frees it. */
+enum keys_status keys_load(const struct config *, char **errors);
+void		 keys_free(void);
+/* The action bound to key in view, falling back to the global bindings. */
+enum keys_action keys_lookup(enum keys_view, int key);
+/* Parse a key name (q, ^L, <Up>, <F1>, <Space>...); -1 if unknown. */
+int		 keys_parse(const char *name);
+/* The name of a key code, for the help screen; static storage. */
+const char	*keys_name(int key);
+const char	*keys_action_name(enum keys_action);
+const char	*keys_action_help(enum keys_action);
+const char	*keys_view_name(enum keys_view);
+
+/* Walk the bindings in force for the help screen. */
+typedef void (*keys_each_cb)(enum keys_view, int key, enum keys_action,
+	    void *);
+void		 keys_each(keys_each_cb, void *);
+
+#endif

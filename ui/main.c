@@ -1,0 +1,173 @@
+/* main: skua's entry point: command line, configuration, logging, locale,
+ * then the terminal interface. Exit 0 on success, 1 on error, 2 on usage. */
+#include "auto-config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "keys.h"
+#include "ui.h"
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f, _(
+"Usage: skua [OPTION]...\n"
+"A terminal mail client for IMAP and POP3 accounts.\n"
+"\n"
+"  -F, --config FILE     read FILE instead of ~/.config/skua/config\n"
+"      --check-config    check the configuration, print a summary, exit\n"
+"      --example-config  print a commented example configuration\n"
+"  -d, --debug           log the protocol trace too (passwords redacted)\n"
+"  -h, --help            show this help and exit\n"
+"  -V, --version         show the version and exit\n"
+"\n"
+"The log is ~/.local/state/skua/skua.log ($XDG_STATE_HOME/skua).\n"
+"See skua(1) and skua-config(5).\n"));
+}
+
+/* No config file: say where it goes and how to start one. */
+static void
+main_no_config(const char *path)
+{
+	char	*shown = paths_tilde(path);
+
+	fprintf(stderr, _(
+"skua: no configuration file at %s\n"
+"Create one from the commented example:\n"
+"  mkdir -p %s && skua --example-config > %s\n"
+"then edit its [account] sections; skua-config(5) describes every option.\n"),
+	    shown, "~/.config/skua", shown);
+	free(shown);
+}
+
+static int
+main_open_log(int debug)
+{
+	char	*dir, *file, *error = NULL;
+
+	dir = paths_state_dir();
+	if (paths_mkdir_p(dir, 0700, &error) != PATHS_OK) {
+		fprintf(stderr, _("skua: warning: no log: %s\n"), error);
+		free(error);
+		free(dir);
+		return -1;
+	}
+	file = paths_log_file();
+	if (log_open(file, debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO,
+	    &error) != LOG_OK) {
+		fprintf(stderr, _("skua: warning: no log: %s\n"), error);
+		free(error);
+	}
+	free(file);
+	free(dir);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'F' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "example-config", no_argument, NULL, 'E' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config	*config = NULL;
+	char		*path = NULL, *errors = NULL, *error = NULL;
+	int		 ch, debug = 0, check = 0, status = 1;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+
+	while ((ch = getopt_long(argc, argv, "F:dhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'F':
+			free(path);
+			path = xstrdup(optarg);
+			break;
+		case 'C':
+			check = 1;
+			break;
+		case 'E':
+			fputs(config_example(), stdout);
+			return 0;
+		case 'd':
+			debug = 1;
+			break;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		case 'V':
+			printf("skua %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, _("skua: unexpected argument '%s'\n"),
+		    argv[optind]);
+		main_usage(stderr);
+		return 2;
+	}
+
+	if (path == NULL)
+		path = paths_config_file();
+	switch (config_load(path, &config, &errors)) {
+	case CONFIG_OK:
+		break;
+	case CONFIG_NOT_FOUND:
+		main_no_config(path);
+		goto out;
+	case CONFIG_IO_ERROR:
+	case CONFIG_INVALID:
+		fprintf(stderr, "%s", errors);
+		fprintf(stderr, _("skua: %s has errors; nothing was "
+		    "started\n"), path);
+		goto out;
+	}
+	if (keys_load(config, &errors) != KEYS_OK) {
+		fprintf(stderr, "%s", errors);
+		fprintf(stderr, _("skua: %s has errors; nothing was "
+		    "started\n"), path);
+		goto out;
+	}
+	if (config_warnings(config) != NULL)
+		fprintf(stderr, _("skua: warning: %s\n"),
+		    config_warnings(config));
+	if (check) {
+		printf(_("%s: OK, %zu accounts\n"), path,
+		    config_account_count(config));
+		status = 0;
+		goto out;
+	}
+
+	main_open_log(debug);
+	log_info("skua %s starting with %s", PACKAGE_VERSION, path);
+	if (config_warnings(config) != NULL)
+		log_warn("%s", config_warnings(config));
+	if (ui_run(config, &error) != UI_OK) {
+		fprintf(stderr, "skua: %s\n", error);
+		goto out;
+	}
+	status = 0;
+out:
+	free(error);
+	free(errors);
+	free(path);
+	keys_free();
+	config_free(config);
+	log_close();
+	return status;
+}
