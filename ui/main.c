@@ -82,8 +82,9 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config	*config = NULL;
+	enum config_status cstatus;
 	char		*path = NULL, *errors = NULL, *error = NULL;
-	int		 ch, debug = 0, check = 0, status = 1;
+	int		 ch, debug = 0, check = 0, given, status = 1;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
@@ -122,19 +123,23 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	if (path == NULL)
+	if ((given = (path != NULL)) == 0)
 		path = paths_config_file();
-	switch (config_load(path, &config, &errors)) {
+	switch ((cstatus = config_load(path, &config, &errors))) {
 	case CONFIG_OK:
 		break;
 	case CONFIG_NOT_FOUND:
-		main_no_config(path);
-		goto out;
+		if (!given) {
+			main_no_config(path);
+			goto out;
+		}
+		/* FALLTHROUGH */
 	case CONFIG_IO_ERROR:
 	case CONFIG_INVALID:
 		fprintf(stderr, "%s", errors);
-		fprintf(stderr, _("skua: %s has errors; nothing was "
-		    "started\n"), path);
+		if (cstatus == CONFIG_INVALID)
+			fprintf(stderr, _("skua: %s has errors; nothing was "
+			    "started\n"), path);
 		goto out;
 	}
 	if (keys_load(config, &errors) != KEYS_OK) {

@@ -1,0 +1,89 @@
+# tui.sh: drive the real skua in a fixed-size tmux session: start it, send
+# keys, wait (bounded) for text on the screen, capture it. Source this file.
+#
+#   tui_start CMD...     run CMD in an 80x24 pane (TUI_COLS/TUI_ROWS override)
+#   tui_keys KEY...      tmux send-keys (names like Enter, Down, C-l work)
+#   tui_wait TEXT [SECS] wait until TEXT is on screen, else fail with a dump
+#   tui_wait_gone TEXT [SECS]
+#   tui_screen           print the screen
+#   tui_resize COLS ROWS
+#   tui_wait_exit [SECS] wait for CMD to end; its status is in TUI_STATUS
+#   tui_stop             kill the session (also done on exit)
+
+TUI_SOCKET="skua-tui-$$-$RANDOM"
+TUI_DIR=$(mktemp -d "${TMPDIR:-/tmp}/skua-tui.XXXXXX")
+TUI_STATUS=
+
+tui_fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	tui_screen >&2 || true
+	echo "----------------" >&2
+	exit 1
+}
+
+tui_start() {
+	local cmd="" arg
+	for arg in "$@"; do
+		cmd="$cmd $(printf '%q' "$arg")"
+	done
+	# The pane runs the command, then records its exit status.
+	tmux -L "$TUI_SOCKET" -f /dev/null new-session -d -s tui \
+		-x "${TUI_COLS:-80}" -y "${TUI_ROWS:-24}" \
+		"$cmd; echo \$? > '$TUI_DIR/status'; sleep 30" ||
+		tui_fail "tmux could not start"
+	tmux -L "$TUI_SOCKET" set-option -t tui status off >/dev/null
+}
+
+tui_keys() {
+	tmux -L "$TUI_SOCKET" send-keys -t tui "$@"
+}
+
+tui_screen() {
+	tmux -L "$TUI_SOCKET" capture-pane -p -t tui
+}
+
+tui_wait() {
+	local text=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 20; i++)); do
+		if tui_screen 2>/dev/null | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	tui_fail "'$text' did not appear within ${secs}s"
+}
+
+tui_wait_gone() {
+	local text=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 20; i++)); do
+		if ! tui_screen 2>/dev/null | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	tui_fail "'$text' stayed on screen for ${secs}s"
+}
+
+tui_resize() {
+	tmux -L "$TUI_SOCKET" resize-window -t tui -x "$1" -y "$2"
+}
+
+tui_wait_exit() {
+	local secs=${1:-10} i
+	for ((i = 0; i < secs * 20; i++)); do
+		if [ -s "$TUI_DIR/status" ]; then
+			TUI_STATUS=$(cat "$TUI_DIR/status")
+			return 0
+		fi
+		sleep 0.05
+	done
+	tui_fail "the program did not exit within ${secs}s"
+}
+
+tui_stop() {
+	tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
+	rm -rf "$TUI_DIR"
+}
+
+trap tui_stop EXIT
