@@ -5,6 +5,8 @@
 # TLS verification of every port, IMAP/POP3 basics, quota, special-use,
 # the logout byte counts, and a clean stop.  Exit 0 = pass.
 set -euo pipefail
+# Process checks need ps: fail loudly rather than find nothing.
+command -v ps >/dev/null || { echo "test-rig: ps is missing (Debian package procps)" >&2; exit 1; }
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RIG=$HERE/rig/dovecot-rig

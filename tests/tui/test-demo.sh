@@ -22,7 +22,10 @@ tui_wait_exit 20
 tui_wait "dovecot stopped"
 left=$(find "$tmp" -mindepth 1 -maxdepth 1 -name 'skua-demo.*' | wc -l)
 [ "$left" = 0 ] || tui_fail "the demo left its temporary directory behind"
-if pgrep -f "$tmp/" >/dev/null; then
-	tui_fail "a process of the demo is still running"
-fi
+# Read /proc directly: a missing ps/pgrep must not pass this check.
+for cmdline in /proc/[0-9]*/cmdline; do
+	if tr '\0' ' ' < "$cmdline" 2>/dev/null | grep -qF "$tmp/"; then
+		tui_fail "a process of the demo is still running: $cmdline"
+	fi
+done
 echo "PASS: demo starts dovecot, shows both accounts, cleans up"
