@@ -1,0 +1,310 @@
+/* imap-session: the connection policy lives here: TLS before any password,
+ * STARTTLS required unless tls = none, no plaintext password unless the
+ * account allows it, and nothing read ahead of STARTTLS is trusted. */
+#include "auto-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "imap-session.h"
+#include "log.h"
+#include "net.h"
+#include "net-stream.h"
+#include "net-tls.h"
+#include "xmalloc.h"
+
+struct imap_session {
+	mailimap	*imap;
+	char		*host;
+};
+
+mailimap *
+imap_session_imap(struct imap_session *s)
+{
+	return s->imap;
+}
+
+int
+imap_session_has(struct imap_session *s, const char *capability)
+{
+	return mailimap_has_extension(s->imap, capability);
+}
+
+char *
+imap_session_error(struct imap_session *s, int code, const char *doing)
+{
+	const char	*why = net_stream_error(s->imap->imap_stream);
+	const char	*text = s->imap->imap_response;
+
+	switch (code) {
+	case MAILIMAP_ERROR_STREAM:
+		return xasprintf("%s: %s: %s", s->host, doing, why != NULL ?
+		    why : "the connection was lost");
+	case MAILIMAP_ERROR_PARSE:
+		return xasprintf("%s: %s: %s", s->host, doing, why != NULL ?
+		    why : "the server's reply could not be understood");
+	default:
+		break;
+	}
+	if (text != NULL && *text != '\0')
+		return xasprintf("%s: %s: the server said: %s", s->host, doing,
+		    text);
+	return xasprintf("%s: %s failed (libetpan error %d)", s->host, doing,
+	    code);
+}
+
+void
+imap_session_abort(struct imap_session *s)
+{
+	if (s == NULL)
+		return;
+	/* mailimap_free would send LOGOUT and wait: close the stream first. */
+	if (s->imap->imap_stream != NULL) {
+		mailstream_close(s->imap->imap_stream);
+		s->imap->imap_stream = NULL;
+	}
+	mailimap_free(s->imap);
+	free(s->host);
+	free(s);
+}
+
+void
+imap_session_close(struct imap_session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->imap->imap_stream != NULL)
+		mailimap_logout(s->imap);
+	imap_session_abort(s);
+}
+
+/* Forget capabilities learnt before TLS (an attacker may have sent them) and
+ * ask again. */
+static int
+imap_session_refresh_capabilities(struct imap_session *s)
+{
+	struct mailimap_capability_data	*cap = NULL;
+	int				 r;
+
+	if (s->imap->imap_connection_info != NULL &&
+	    s->imap->imap_connection_info->imap_capability != NULL) {
+		mailimap_capability_data_free(
+		    s->imap->imap_connection_info->imap_capability);
+		s->imap->imap_connection_info->imap_capability = NULL;
+	}
+	r = mailimap_capability(s->imap, &cap);
+	if (cap != NULL)
+		mailimap_capability_data_free(cap);
+	return r;
+}
+
+static int
+imap_session_has_capabilities(struct imap_session *s)
+{
+	return s->imap->imap_connection_info != NULL &&
+	    s->imap->imap_connection_info->imap_capability != NULL;
+}
+
+/* TLS on fd with the account's trust settings. */
+static enum imap_session_status
+imap_session_tls(const struct imap_session_config *config, int fd,
+    struct net_tls **tls, struct net_tls_peer *peer, char **error)
+{
+	const struct config_account	*a = config->account;
+	struct net_tls_config		 tc;
+	enum net_status			 status;
+
+	memset(&tc, 0, sizeof tc);
+	tc.host = a->host;
+	tc.ca_file = a->tls_ca_file;
+	tc.fingerprint = a->tls_fingerprint;
+	tc.trusted = config->trusted;
+	tc.timeout_ms = config->timeout_ms > 0 ? config->timeout_ms :
+	    NET_CONNECT_TIMEOUT;
+	tc.interrupt_fd = config->interrupt_fd;
+	status = net_tls_start(fd, &tc, tls, peer, error);
+	switch (status) {
+	case NET_OK:
+		return IMAP_SESSION_OK;
+	case NET_ERROR_CERTIFICATE:
+		/* Not trusted: nothing was sent; the caller asks the user. */
+		net_tls_free(*tls);
+		*tls = NULL;
+		return IMAP_SESSION_CERTIFICATE;
+	case NET_ERROR_PIN:
+		return IMAP_SESSION_REFUSED;
+	case NET_ERROR_CANCELLED:
+		return IMAP_SESSION_CANCELLED;
+	default:
+		return IMAP_SESSION_ERROR;
+	}
+}
+
+static enum imap_session_status
+imap_session_starttls(struct imap_session *s,
+    const struct imap_session_config *config, struct net_tls_peer *peer,
+    char **error)
+{
+	enum imap_session_status	 status;
+	struct net_tls			*tls = NULL;
+	int				 r;
+
+	if (!imap_session_has_capabilities(s) &&
+	    (r = imap_session_refresh_capabilities(s)) != MAILIMAP_NO_ERROR) {
+		*error = imap_session_error(s, r, "CAPABILITY");
+		return IMAP_SESSION_ERROR;
+	}
+	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
+		*error = xasprintf("%s: the server does not offer STARTTLS; "
+		    "refusing to continue without encryption (tls = none "
+		    "allows it)", s->host);
+		return IMAP_SESSION_REFUSED;
+	}
+	if ((r = mailimap_starttls(s->imap)) != MAILIMAP_NO_ERROR) {
+		*error = xasprintf("%s: STARTTLS was refused; refusing to "
+		    "continue without encryption", s->host);
+		return IMAP_SESSION_REFUSED;
+	}
+	/* Bytes that arrived with the OK were sent before TLS: an injection
+	 * attempt, never protocol. */
+	if (s->imap->imap_stream->read_buffer_len != 0) {
+		*error = xasprintf("%s: the server sent data ahead of the TLS "
+		    "handshake; refusing the connection", s->host);
+		return IMAP_SESSION_REFUSED;
+	}
+	status = imap_session_tls(config,
+	    mailstream_low_get_fd(s->imap->imap_stream->low), &tls, peer,
+	    error);
+	if (status != IMAP_SESSION_OK)
+		return status;
+	net_stream_start_tls(s->imap->imap_stream, tls);
+	if ((r = imap_session_refresh_capabilities(s)) != MAILIMAP_NO_ERROR) {
+		*error = imap_session_error(s, r, "CAPABILITY after STARTTLS");
+		return IMAP_SESSION_ERROR;
+	}
+	return IMAP_SESSION_OK;
+}
+
+static enum imap_session_status
+imap_session_login(struct imap_session *s,
+    const struct imap_session_config *config, int encrypted, char **error)
+{
+	const struct config_account	*a = config->account;
+	int				 r;
+
+	if (config->oauth2_token != NULL) {
+		if (!mailimap_has_authentication(s->imap, "XOAUTH2")) {
+			*error = xasprintf("%s: the server does not offer "
+			    "XOAUTH2", s->host);
+			return IMAP_SESSION_REFUSED;
+		}
+		r = mailimap_oauth2_authenticate(s->imap, a->user,
+		    config->oauth2_token);
+		goto done;
+	}
+	if (config->password == NULL) {
+		*error = xasprintf("%s: no password (set password_command)",
+		    s->host);
+		return IMAP_SESSION_REFUSED;
+	}
+	if (!encrypted && !a->allow_plaintext_password) {
+		*error = xasprintf("%s: refusing to send the password over an "
+		    "unencrypted connection (allow_plaintext_password = yes "
+		    "allows it)", s->host);
+		return IMAP_SESSION_REFUSED;
+	}
+	if (mailimap_has_extension(s->imap, "LOGINDISABLED")) {
+		*error = xasprintf("%s: the server disabled LOGIN here",
+		    s->host);
+		return IMAP_SESSION_REFUSED;
+	}
+	r = mailimap_login(s->imap, a->user, config->password);
+done:
+	if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_BAD_STATE) {
+		*error = imap_session_error(s, r, "login");
+		return IMAP_SESSION_AUTH;
+	}
+	if (r != MAILIMAP_NO_ERROR) {
+		*error = imap_session_error(s, r, "login");
+		return IMAP_SESSION_ERROR;
+	}
+	/* The OK usually carries the new capabilities; ask only if not. */
+	if (!imap_session_has_capabilities(s) &&
+	    (r = imap_session_refresh_capabilities(s)) != MAILIMAP_NO_ERROR) {
+		*error = imap_session_error(s, r, "CAPABILITY");
+		return IMAP_SESSION_ERROR;
+	}
+	return IMAP_SESSION_OK;
+}
+
+enum imap_session_status
+imap_session_open(const struct imap_session_config *config,
+    struct imap_session **out, struct net_tls_peer *peer, char **error)
+{
+	const struct config_account	*a = config->account;
+	struct imap_session		*s;
+	struct net_tls			*tls = NULL;
+	enum imap_session_status	 status;
+	enum net_status			 ns;
+	mailstream			*stream;
+	int				 fd, r, timeout;
+
+	*out = NULL;
+	memset(peer, 0, sizeof *peer);
+	timeout = config->timeout_ms > 0 ? config->timeout_ms :
+	    NET_CONNECT_TIMEOUT;
+	ns = net_connect(a->host, a->port, timeout, config->interrupt_fd, &fd,
+	    error);
+	if (ns != NET_OK)
+		return ns == NET_ERROR_CANCELLED ? IMAP_SESSION_CANCELLED :
+		    IMAP_SESSION_ERROR;
+	if (a->tls == CONFIG_TLS_IMPLICIT) {
+		status = imap_session_tls(config, fd, &tls, peer, error);
+		if (status != IMAP_SESSION_OK) {
+			close(fd);
+			return status;
+		}
+	}
+
+	s = xcalloc(1, sizeof *s);
+	s->host = xstrdup(a->host);
+	if ((s->imap = mailimap_new(0, NULL)) == NULL)
+		fatal("out of memory");
+	stream = mailstream_new(net_stream_low_new(fd, tls, NET_GUARD_IMAP,
+	    config->timeout_ms > 0 ? config->timeout_ms : NET_READ_TIMEOUT,
+	    config->interrupt_fd), 8192);
+	if (stream == NULL)
+		fatal("out of memory");
+	r = mailimap_connect(s->imap, stream);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		*error = imap_session_error(s, r, "greeting");
+		status = net_stream_cancelled(stream) ?
+		    IMAP_SESSION_CANCELLED : IMAP_SESSION_ERROR;
+		goto fail;
+	}
+	if (a->tls == CONFIG_TLS_STARTTLS) {
+		status = imap_session_starttls(s, config, peer, error);
+		if (status != IMAP_SESSION_OK)
+			goto fail;
+	}
+	if (r == MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		status = imap_session_login(s, config,
+		    a->tls != CONFIG_TLS_NONE, error);
+		if (status != IMAP_SESSION_OK)
+			goto fail;
+	}
+	log_info("%s: logged in to %s as %s", __func__, a->host, a->user);
+	*out = s;
+	return IMAP_SESSION_OK;
+
+fail:
+	if (status == IMAP_SESSION_ERROR &&
+	    net_stream_cancelled(s->imap->imap_stream))
+		status = IMAP_SESSION_CANCELLED;
+	imap_session_abort(s);
+	return status;
+}

@@ -1,0 +1,55 @@
+/* imap-session: one authenticated IMAP connection over libetpan: connect,
+ * TLS (implicit or STARTTLS, verified by net-tls), capabilities, login.
+ * Worker process only. */
+#ifndef SKUA_IMAP_SESSION_H
+#define SKUA_IMAP_SESSION_H
+
+#include <libetpan/libetpan.h>
+
+#include "net-tls.h"
+
+struct config_account;
+
+enum imap_session_status {
+	IMAP_SESSION_OK,
+	IMAP_SESSION_ERROR,		/* network or protocol; retry later */
+	IMAP_SESSION_REFUSED,		/* a policy stopped us (no STARTTLS,
+					   plaintext password, pin): do not
+					   retry without a config change */
+	IMAP_SESSION_CERTIFICATE,	/* untrusted: peer says why; ask */
+	IMAP_SESSION_AUTH,		/* the server refused the login */
+	IMAP_SESSION_CANCELLED,
+};
+
+struct imap_session_config {
+	const struct config_account	*account;
+	const char			*password;	/* or NULL */
+	const char			*oauth2_token;	/* or NULL */
+	const char * const		*trusted;	/* user-trusted pins */
+	int				 interrupt_fd;	/* -1: none */
+	int				 timeout_ms;	/* 0: defaults */
+};
+
+struct imap_session;
+
+/*
+ * Connect and log in. On IMAP_SESSION_OK *out is the caller's. On
+ * IMAP_SESSION_CERTIFICATE, peer describes the certificate (the caller clears
+ * it) so the UI can ask; connect again with its fingerprint in trusted.
+ * Otherwise *error says why, for a person (caller frees).
+ */
+enum imap_session_status imap_session_open(const struct imap_session_config *,
+		     struct imap_session **out, struct net_tls_peer *peer,
+		     char **error);
+/* Log out politely if the connection is alive, then free. */
+void		 imap_session_close(struct imap_session *);
+/* Drop the connection without a word (after an error or a cancel). */
+void		 imap_session_abort(struct imap_session *);
+
+mailimap	*imap_session_imap(struct imap_session *);
+int		 imap_session_has(struct imap_session *, const char *capability);
+/* A libetpan error code as a sentence (with the stream's reason). */
+char		*imap_session_error(struct imap_session *, int code,
+		     const char *doing);
+
+#endif

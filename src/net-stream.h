@@ -1,0 +1,29 @@
+/* net-stream: the low-level stream libetpan reads and writes through: plain
+ * or OpenSSL TLS, with timeouts, a cancel descriptor and net-guard's bounds.
+ * Worker process only. */
+#ifndef SKUA_NET_STREAM_H
+#define SKUA_NET_STREAM_H
+
+#include <libetpan/libetpan.h>
+
+#include "net-guard.h"
+
+struct net_tls;
+
+/*
+ * A libetpan low-level stream over fd (and tls, if not NULL). Both are owned
+ * by the stream: mailstream_close() closes them. Reads wait at most
+ * timeout_ms and stop when interrupt_fd (or -1) becomes readable.
+ */
+mailstream_low	*net_stream_low_new(int fd, struct net_tls *,
+		     enum net_guard_kind, int timeout_ms, int interrupt_fd);
+/* Replace a plain stream's low level with TLS on the same socket (after
+ * STARTTLS). The old low level is freed without closing the socket. */
+void		 net_stream_start_tls(mailstream *, struct net_tls *);
+/* Why the last read or write failed (timeout, cancel, guard), or NULL. */
+const char	*net_stream_error(mailstream *);
+/* Whether the last failure was a cancel. */
+int		 net_stream_cancelled(mailstream *);
+void		 net_stream_set_timeout(mailstream *, int timeout_ms);
+
+#endif
