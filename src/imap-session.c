@@ -19,6 +19,7 @@
 struct imap_session {
 	mailimap	*imap;
 	char		*host;
+	int		 qresync;	/* 0 unknown, 1 on, -1 unavailable */
 };
 
 mailimap *
@@ -31,6 +32,41 @@ int
 imap_session_has(struct imap_session *s, const char *capability)
 {
 	return mailimap_has_extension(s->imap, capability);
+}
+
+int
+imap_session_cancelled(struct imap_session *s)
+{
+	return net_stream_cancelled(s->imap->imap_stream);
+}
+
+int
+imap_session_enable_qresync(struct imap_session *s)
+{
+	struct mailimap_capability_data	*want, *got = NULL;
+	struct mailimap_capability	*cap;
+	clist				*list;
+	char				*name;
+	int				 r;
+
+	if (s->qresync != 0)
+		return s->qresync == 1;
+	s->qresync = -1;
+	if (!mailimap_has_extension(s->imap, "QRESYNC") ||
+	    !mailimap_has_extension(s->imap, "ENABLE"))
+		return 0;
+	if ((list = clist_new()) == NULL || (name = strdup("QRESYNC")) == NULL ||
+	    (cap = mailimap_capability_new(MAILIMAP_CAPABILITY_NAME, NULL,
+	    name)) == NULL || clist_append(list, cap) != 0 ||
+	    (want = mailimap_capability_data_new(list)) == NULL)
+		fatal("out of memory");
+	r = mailimap_enable(s->imap, want, &got);
+	mailimap_capability_data_free(want);
+	if (got != NULL)
+		mailimap_capability_data_free(got);
+	if (r == MAILIMAP_NO_ERROR)
+		s->qresync = 1;
+	return s->qresync == 1;
 }
 
 char *

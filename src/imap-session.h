@@ -48,6 +48,10 @@ void		 imap_session_abort(struct imap_session *);
 
 mailimap	*imap_session_imap(struct imap_session *);
 int		 imap_session_has(struct imap_session *, const char *capability);
+/* ENABLE QRESYNC once per session where offered; whether it is on. */
+int		 imap_session_enable_qresync(struct imap_session *);
+/* Whether the last failure came from a cancel (the interrupt fd). */
+int		 imap_session_cancelled(struct imap_session *);
 /* A libetpan error code as a sentence (with the stream's reason). */
 char		*imap_session_error(struct imap_session *, int code,
 		     const char *doing);

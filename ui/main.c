@@ -4,11 +4,13 @@
 
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "core.h"
 #include "keys.h"
 #include "ui.h"
@@ -18,6 +20,7 @@ main_usage(FILE *f)
 {
 	fprintf(f, _(
 "Usage: skua [OPTION]...\n"
+"       skua [OPTION]... sync [--bodies] [ACCOUNT[/FOLDER]...]\n"
 "A terminal mail client for IMAP and POP3 accounts.\n"
 "\n"
 "  -F, --config FILE     read FILE instead of ~/.config/skua/config\n"
@@ -26,6 +29,9 @@ main_usage(FILE *f)
 "  -d, --debug           log the protocol trace too (passwords redacted)\n"
 "  -h, --help            show this help and exit\n"
 "  -V, --version         show the version and exit\n"
+"\n"
+"Commands:\n"
+"  sync                  bring the accounts' local mirrors up to date and exit\n"
 "\n"
 "The log is ~/.local/state/skua/skua.log ($XDG_STATE_HOME/skua).\n"
 "See skua(1) and skua-config(5).\n"));
@@ -90,7 +96,7 @@ main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 
-	while ((ch = getopt_long(argc, argv, "F:dhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+F:dhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'F':
 			free(path);
@@ -116,7 +122,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc && strcmp(argv[optind], "sync") != 0) {
 		fprintf(stderr, _("skua: unexpected argument '%s'\n"),
 		    argv[optind]);
 		main_usage(stderr);
@@ -162,6 +168,12 @@ main(int argc, char **argv)
 	log_info("skua %s starting with %s", PACKAGE_VERSION, path);
 	if (config_warnings(config) != NULL)
 		log_warn("%s", config_warnings(config));
+	if (optind != argc) {
+		/* A command's workers must not die of a closed pipe either. */
+		signal(SIGPIPE, SIG_IGN);
+		status = cmd_sync_main(config, argc - optind, argv + optind);
+		goto out;
+	}
 	if (ui_run(config, &error) != UI_OK) {
 		fprintf(stderr, "skua: %s\n", error);
 		goto out;

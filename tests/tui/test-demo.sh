@@ -24,7 +24,8 @@ left=$(find "$tmp" -mindepth 1 -maxdepth 1 -name 'skua-demo.*' | wc -l)
 [ "$left" = 0 ] || tui_fail "the demo left its temporary directory behind"
 # Read /proc directly: a missing ps/pgrep must not pass this check.
 for cmdline in /proc/[0-9]*/cmdline; do
-	if tr '\0' ' ' < "$cmdline" 2>/dev/null | grep -qF "$tmp/"; then
+	args=$(tr '\0' ' ' < "$cmdline" 2>/dev/null) || continue
+	if grep -qF "$tmp/" <<<"$args"; then
 		tui_fail "a process of the demo is still running: $cmdline"
 	fi
 done

@@ -44,9 +44,12 @@ tui_screen() {
 }
 
 tui_wait() {
-	local text=$1 secs=${2:-10} i
+	local text=$1 secs=${2:-10} i screen
 	for ((i = 0; i < secs * 20; i++)); do
-		if tui_screen 2>/dev/null | grep -qF -- "$text"; then
+		# No pipe into grep -q: with pipefail its early exit would
+		# count as a failure.
+		screen=$(tui_screen 2>/dev/null) || true
+		if grep -qF -- "$text" <<<"$screen"; then
 			return 0
 		fi
 		sleep 0.05
@@ -55,9 +58,10 @@ tui_wait() {
 }
 
 tui_wait_gone() {
-	local text=$1 secs=${2:-10} i
+	local text=$1 secs=${2:-10} i screen
 	for ((i = 0; i < secs * 20; i++)); do
-		if ! tui_screen 2>/dev/null | grep -qF -- "$text"; then
+		screen=$(tui_screen 2>/dev/null) || true
+		if ! grep -qF -- "$text" <<<"$screen"; then
 			return 0
 		fi
 		sleep 0.05

@@ -1,0 +1,83 @@
+/* backend: the operations every account kind provides (IMAP, POP3, local
+ * Maildir), and the context they use to talk back. Worker process only. */
+#ifndef SKUA_BACKEND_H
+#define SKUA_BACKEND_H
+
+#include <stdint.h>
+
+struct config_account;
+struct msg;
+
+enum backend_status {
+	BACKEND_OK,
+	BACKEND_ERROR,		/* *error says why, for a person */
+	BACKEND_CANCELLED,	/* the request was cancelled */
+	BACKEND_UNSUPPORTED,	/* this kind of account cannot do that */
+	BACKEND_OFFLINE,	/* no connection; answered from local data */
+};
+
+/*
+ * What a backend gets to talk back while it serves one request. It is made
+ * by the worker loop (account-worker.c) for each request.
+ */
+struct backend_ctx;
+
+/* Send an event for the current request; ownership of m passes. The type
+ * and fields are the backend's; the id is set here. */
+void	 backend_emit(struct backend_ctx *, struct msg *);
+/* A progress event; also tells the watchdog the request is alive. */
+void	 backend_progress(struct backend_ctx *, uint64_t done, uint64_t total,
+	     const char *what);
+/* Whether the UI cancelled the current request (reads pending input). */
+int	 backend_cancelled(struct backend_ctx *);
+/* A descriptor that becomes readable when the UI sends anything (a cancel,
+ * an answer): network waits poll it too, so a cancel interrupts them. */
+int	 backend_interrupt_fd(struct backend_ctx *);
+/* Ask the user (certificate, password): sends MSG_EV_QUESTION, waits for
+ * the answer. Returns 0 with *answer (caller frees), or -1 if cancelled. */
+int	 backend_ask(struct backend_ctx *, uint32_t kind, const char *text,
+	     char **answer);
+/* The id of the request being served (0 for none). */
+uint32_t backend_request_id(struct backend_ctx *);
+
+/*
+ * The operations. state is what open() made. Each returns a status and, on
+ * BACKEND_ERROR, an error message the caller frees. Events for the request
+ * go out through ctx; the worker loop sends the one final reply.
+ */
+struct backend {
+	const char	*name;
+	enum backend_status (*open)(struct backend_ctx *,
+			    const struct config_account *, void **state,
+			    char **error);
+	void		(*close)(void *state);
+	enum backend_status (*folder_list)(void *state, struct backend_ctx *,
+			    char **error);
+	enum backend_status (*folder_open)(void *state, struct backend_ctx *,
+			    const char *folder, char **error);
+	enum backend_status (*part_fetch)(void *state, struct backend_ctx *,
+			    const char *folder, uint32_t uid,
+			    const char *section, char **error);
+	enum backend_status (*part_save)(void *state, struct backend_ctx *,
+			    const char *folder, uint32_t uid,
+			    const char *section, const char *path,
+			    char **error);
+	enum backend_status (*sync)(void *state, struct backend_ctx *,
+			    const char *folder, uint32_t flags, char **error);
+};
+
+/* MSG_EV_QUESTION kinds, and the answers the UI sends back. */
+#define BACKEND_QUESTION_PASSWORD	1	/* answer: the password */
+#define BACKEND_QUESTION_CERTIFICATE	2	/* "once", "always" or "no" */
+
+/* MSG_EV_STATE values (u32 state, str detail). */
+#define BACKEND_STATE_ONLINE		1
+#define BACKEND_STATE_OFFLINE		2	/* detail says why */
+
+/* MSG_REQ_SYNC flags. */
+#define BACKEND_SYNC_BODIES		0x1	/* also cache text parts */
+
+/* The backend for a configured protocol, or NULL if skua has none yet. */
+const struct backend *backend_for(const struct config_account *);
+
+#endif

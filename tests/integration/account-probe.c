@@ -1,0 +1,187 @@
+/* account-probe: a test driver for the account layer: start one account's
+ * worker from a config file, post one request (list, open FOLDER or sync
+ * FOLDER), and print every event and the final reply, one per line.
+ * Exit 0 when the final reply is DONE, 1 otherwise, 2 on usage. */
+#include "auto-config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "backend.h"
+#include "config.h"
+#include "log.h"
+#include "msg.h"
+#include "summary.h"
+
+static int	 finished, result = 1;
+static const char *trust_answer = "no";
+
+static long
+elapsed_ms(void)
+{
+	static struct timespec	start;
+	struct timespec		now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (start.tv_sec == 0)
+		start = now;
+	return (now.tv_sec - start.tv_sec) * 1000 +
+	    (now.tv_nsec - start.tv_nsec) / 1000000;
+}
+
+static void
+reply(struct account *a, struct msg *m, void *arg)
+{
+	struct summary		s;
+	struct summary_folder	f;
+	uint32_t		n, u, code, qid, kind, maxuid = 0;
+	uint64_t		done, total;
+	char			*text = NULL;
+
+	printf("%ld ", elapsed_ms());
+	switch (msg_type(m)) {
+	case MSG_EV_ROWS:
+		msg_get_u32(m, &n);
+		printf("ROWS %u", n);
+		for (u = 0; u < n && summary_read(m, &s) == MSG_OK; u++) {
+			if (u == 0 || s.uid > maxuid)
+				maxuid = s.uid;
+			if (u == 0)
+				printf(" first-uid %u subject %s", s.uid,
+				    s.subject != NULL ? s.subject : "");
+			summary_clear(&s);
+		}
+		printf(" max-uid %u", maxuid);
+		break;
+	case MSG_EV_FOLDER:
+		if (summary_folder_read(m, &f) == MSG_OK) {
+			printf("FOLDER %s display %s role %u total %u "
+			    "unseen %u", f.name, f.display, f.role, f.total,
+			    f.unseen);
+			summary_folder_clear(&f);
+		}
+		break;
+	case MSG_EV_FLAGS:
+		msg_get_u32(m, &n);
+		msg_get_u32(m, &u);
+		msg_get_u32(m, &code);
+		printf("FLAGS uid %u flags %u", u, code);
+		break;
+	case MSG_EV_VANISHED:
+		msg_get_u32(m, &n);
+		printf("VANISHED %u", n);
+		break;
+	case MSG_EV_PROGRESS:
+		msg_get_u64(m, &done);
+		msg_get_u64(m, &total);
+		printf("PROGRESS %llu/%llu", (unsigned long long)done,
+		    (unsigned long long)total);
+		break;
+	case MSG_EV_STATE:
+		msg_get_u32(m, &u);
+		msg_get_str(m, &text);
+		printf("STATE %s %s", u == BACKEND_STATE_ONLINE ? "online" :
+		    "offline", text != NULL ? text : "");
+		break;
+	case MSG_EV_QUESTION:
+		msg_get_u32(m, &qid);
+		msg_get_u32(m, &kind);
+		printf("QUESTION %u answered %s", kind,
+		    kind == BACKEND_QUESTION_CERTIFICATE ? trust_answer : "");
+		account_answer(a, qid, kind == BACKEND_QUESTION_CERTIFICATE ?
+		    trust_answer : "");
+		break;
+	case MSG_DONE:
+		printf("DONE");
+		finished = 1;
+		result = 0;
+		break;
+	case MSG_ERROR:
+		msg_get_u32(m, &code);
+		msg_get_str(m, &text);
+		printf("ERROR %s", text != NULL ? text : "");
+		finished = 1;
+		break;
+	default:
+		printf("REPLY %d", (int)msg_type(m));
+		finished = 1;
+		break;
+	}
+	printf("\n");
+	fflush(stdout);
+	free(text);
+	(void)arg;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config			*config;
+	const struct config_account	*a;
+	struct account			*account;
+	struct msg			*m;
+	struct pollfd			 pfd;
+	char				*errors = NULL;
+	int				 ch, t;
+
+	while ((ch = getopt(argc, argv, "t:")) != -1) {
+		if (ch == 't')
+			trust_answer = optarg;
+		else
+			return 2;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 3) {
+		fprintf(stderr, "usage: account-probe [-t once|always|no] "
+		    "config account list|open|sync [folder]\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (getenv("ACCOUNT_PROBE_LOG") != NULL)
+		log_open(getenv("ACCOUNT_PROBE_LOG"), LOG_LEVEL_DEBUG, NULL);
+	if (config_load(argv[0], &config, &errors) != CONFIG_OK) {
+		fprintf(stderr, "%s", errors);
+		return 2;
+	}
+	if ((a = config_account_find(config, argv[1])) == NULL)
+		return 2;
+	if (account_start(a, backend_for(a), &account, &errors) !=
+	    ACCOUNT_OK) {
+		fprintf(stderr, "%s\n", errors);
+		return 1;
+	}
+	elapsed_ms();
+	if (strcmp(argv[2], "list") == 0)
+		m = msg_new(MSG_REQ_FOLDER_LIST, 0);
+	else if (strcmp(argv[2], "open") == 0) {
+		m = msg_new(MSG_REQ_FOLDER_OPEN, 0);
+		msg_add_str(m, argc > 3 ? argv[3] : "INBOX");
+	} else {
+		m = msg_new(MSG_REQ_SYNC, 0);
+		msg_add_str(m, argc > 3 ? argv[3] : "");
+		msg_add_u32(m, 0);
+	}
+	account_request(account, m, reply, NULL, 0);
+	while (!finished) {
+		pfd.fd = account_fd(account);
+		pfd.events = POLLIN | (account_wants_write(account) ? POLLOUT :
+		    0);
+		t = account_next_timeout(account);
+		if (poll(&pfd, 1, t) == -1 && errno != EINTR)
+			break;
+		account_dispatch(account);
+		account_check_deadlines(account);
+	}
+	account_stop(account);
+	config_free(config);
+	log_close();
+	return result;
+}
