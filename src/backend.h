@@ -74,6 +74,16 @@ struct backend {
 #define BACKEND_STATE_ONLINE		1
 #define BACKEND_STATE_OFFLINE		2	/* detail says why */
 
+/* MSG_EV_PART kinds (u32 kind first). */
+#define BACKEND_PART_TEXT		1	/* str section, str type,
+						   u32 notes, str text */
+#define BACKEND_PART_ATTACHMENT		2	/* str section, str name,
+						   str type, u64 size */
+/* Notes on a BACKEND_PART_TEXT. */
+#define BACKEND_NOTE_CHARSET_UNKNOWN	0x1	/* shown as UTF-8 */
+#define BACKEND_NOTE_FROM_HTML		0x2	/* built-in HTML to text */
+#define BACKEND_NOTE_NO_TEXT		0x4	/* the message has no text */
+
 /* MSG_REQ_SYNC flags. */
 #define BACKEND_SYNC_BODIES		0x1	/* also cache text parts */
 

@@ -4,6 +4,7 @@
 #include "auto-config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +14,19 @@
 #include "backend.h"
 #include "config.h"
 #include "imap-backend.h"
+#include "imap-fetch.h"
 #include "imap-folders.h"
 #include "imap-session.h"
 #include "imap-sync.h"
 #include "imap-utf7.h"
 #include "log.h"
+#include "mime-decode.h"
+#include "mime-sanitize.h"
+#include "mime-structure.h"
 #include "msg.h"
 #include "password.h"
 #include "paths.h"
+#include "store-cache.h"
 #include "store-mirror.h"
 #include "summary.h"
 #include "trust.h"
@@ -33,9 +39,14 @@
 #define IMAP_BACKEND_BACKOFF_MIN	2
 #define IMAP_BACKEND_BACKOFF_MAX	300
 
+/* Largest display part decoded in memory for the pager. */
+#define IMAP_BACKEND_MAX_TEXT	(32u * 1024 * 1024)
+
 struct imap_backend {
 	const struct config_account	*account;
 	struct store_mirror		*mirror;
+	struct store_cache		*cache;
+	char				*selected;	/* folder, or NULL */
 	struct imap_session		*session;
 	char				*password;
 	char				*trust_file;
@@ -172,6 +183,16 @@ imap_backend_open(struct backend_ctx *ctx, const struct config_account *a,
 		}
 	}
 	free(path);
+	path = xasprintf("%s/parts", dir);
+	if (store_cache_open(path, &b->cache, &why) != STORE_CACHE_OK) {
+		*error = why;
+		free(path);
+		free(dir);
+		store_mirror_close(b->mirror);
+		free(b);
+		return BACKEND_ERROR;
+	}
+	free(path);
 	free(dir);
 	data = paths_data_dir();
 	paths_mkdir_p(data, 0700, NULL);
@@ -191,6 +212,8 @@ imap_backend_close(void *state)
 		return;
 	imap_session_close(b->session);
 	store_mirror_close(b->mirror);
+	store_cache_close(b->cache);
+	free(b->selected);
 	password_free(b->password);
 	free(b->trust_file);
 	free(b->offline);
@@ -349,6 +372,8 @@ imap_backend_drop(struct imap_backend *b, struct backend_ctx *ctx,
 {
 	imap_session_abort(b->session);
 	b->session = NULL;
+	free(b->selected);
+	b->selected = NULL;
 	imap_backend_go_offline(b, ctx, why, 0);
 	/* A drop is worth an immediate retry on the next request. */
 	b->retry_at = 0;
@@ -442,6 +467,8 @@ imap_backend_sync_one(struct imap_backend *b, struct backend_ctx *ctx,
 	switch (imap_sync_folder(b->session, b->mirror, folder, &cb, &stats,
 	    &why)) {
 	case IMAP_SYNC_OK:
+		free(b->selected);
+		b->selected = xstrdup(folder);
 		log_info("%s: %s: %s: %s, %u new, %u changed, %u gone",
 		    __func__, b->account->name, folder, stats.method,
 		    stats.fetched, stats.changed, stats.vanished);
@@ -463,11 +490,24 @@ imap_backend_folder_open(void *state, struct backend_ctx *ctx,
     const char *folder, char **error)
 {
 	struct imap_backend	*b = state;
+	enum backend_status	 status;
+	int			 reused = b->session != NULL;
 
 	imap_backend_emit_cached(b, ctx, folder);
 	if (imap_backend_connect(b, ctx) != 0)
 		return BACKEND_OK;
-	return imap_backend_sync_one(b, ctx, folder, error);
+	status = imap_backend_sync_one(b, ctx, folder, error);
+	/* A connection that sat idle may have been dropped by the server or
+	 * the network: one fresh try before saying so. */
+	if (status == BACKEND_ERROR && reused &&
+	    imap_backend_connect(b, ctx) == 0) {
+		log_info("%s: %s: reconnected after: %s", __func__,
+		    b->account->name, *error);
+		free(*error);
+		*error = NULL;
+		status = imap_backend_sync_one(b, ctx, folder, error);
+	}
+	return status;
 }
 
 struct imap_backend_names {
@@ -529,11 +569,348 @@ imap_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
 	return status;
 }
 
+
+/* Find the part with this section in the tree. */
+static const struct mime_part *
+imap_backend_find_part(const struct mime_part *p, const char *section)
+{
+	const struct mime_part	*found;
+	size_t			 i;
+
+	if (strcmp(p->section, section) == 0)
+		return p;
+	for (i = 0; i < p->nchildren; i++) {
+		if ((found = imap_backend_find_part(p->children[i],
+		    section)) != NULL)
+			return found;
+	}
+	return NULL;
+}
+
+static void
+imap_backend_emit_attachment(const struct mime_part *p, void *arg)
+{
+	struct msg	*m = msg_new(MSG_EV_PART, 0);
+	char		*type = xasprintf("%s/%s", p->type, p->subtype);
+
+	msg_add_u32(m, BACKEND_PART_ATTACHMENT);
+	msg_add_str(m, p->section);
+	msg_add_str(m, p->name);
+	msg_add_str(m, type);
+	msg_add_u64(m, p->size);
+	backend_emit(arg, m);
+	free(type);
+}
+
+static void
+imap_backend_fetch_progress(uint64_t done, uint64_t total, void *arg)
+{
+	backend_progress(arg, done, total, "bytes");
+}
+
+/* The message's row and MIME tree from the mirror, and the folder's
+ * UIDVALIDITY for the cache keys. */
+static enum backend_status
+imap_backend_message(struct imap_backend *b, const char *folder, uint32_t uid,
+    struct store_message *row, struct mime_part **root, uint32_t *uidvalidity,
+    char **error)
+{
+	struct store_folder	f;
+	char			*why = NULL;
+
+	if (store_mirror_folder_get(b->mirror, folder, &f) != STORE_OK) {
+		*error = xasprintf("%s: no such folder", folder);
+		return BACKEND_ERROR;
+	}
+	*uidvalidity = f.uidvalidity;
+	store_folder_clear(&f);
+	if (store_mirror_message_get(b->mirror, folder, uid, row) != STORE_OK) {
+		*error = xasprintf("%s: message %u is not in the mirror "
+		    "(open the folder first)", folder, uid);
+		return BACKEND_ERROR;
+	}
+	if (row->bodystructure == NULL || mime_structure_parse(
+	    row->bodystructure, root, &why) != MIME_STRUCTURE_OK) {
+		*error = xasprintf("%s: message %u: its structure is unknown%s%s",
+		    folder, uid, why != NULL ? ": " : "", why != NULL ? why : "");
+		free(why);
+		store_message_clear(row);
+		return BACKEND_ERROR;
+	}
+	return BACKEND_OK;
+}
+
+/* Make sure folder is selected, with the UIDVALIDITY the mirror knows. */
+static enum backend_status
+imap_backend_select(struct imap_backend *b, struct backend_ctx *ctx,
+    const char *folder, uint32_t uidvalidity, char **error)
+{
+	mailimap	*imap = imap_session_imap(b->session);
+	int		 r;
+
+	if (b->selected != NULL && strcmp(b->selected, folder) == 0)
+		return BACKEND_OK;
+	if ((r = mailimap_select(imap, folder)) != MAILIMAP_NO_ERROR) {
+		char *why = imap_session_error(b->session, r, "SELECT");
+
+		imap_backend_drop(b, ctx, why);
+		*error = why;
+		return BACKEND_ERROR;
+	}
+	if (imap->imap_selection_info->sel_uidvalidity != uidvalidity) {
+		*error = xasprintf("%s changed on the server; open it again",
+		    folder);
+		return BACKEND_ERROR;
+	}
+	free(b->selected);
+	b->selected = xstrdup(folder);
+	return BACKEND_OK;
+}
+
+/* Get a part into the cache (from the server if need be). */
+static enum backend_status
+imap_backend_cache_part(struct imap_backend *b, struct backend_ctx *ctx,
+    const char *folder, uint32_t uidvalidity, uint32_t uid,
+    const struct mime_part *part, char **error)
+{
+	enum imap_fetch_status	 status;
+	enum backend_status	 bs;
+	char			*why = NULL;
+
+	if (store_cache_has(b->cache, folder, uidvalidity, uid, part->section))
+		return BACKEND_OK;
+	if (imap_backend_connect(b, ctx) != 0) {
+		*error = xasprintf("this part is not cached, and the server "
+		    "is unreachable: %s", b->offline != NULL ? b->offline :
+		    "offline");
+		return BACKEND_ERROR;
+	}
+	if ((bs = imap_backend_select(b, ctx, folder, uidvalidity, error)) !=
+	    BACKEND_OK)
+		return bs;
+	status = imap_fetch_to_cache(b->session, b->cache, folder, uidvalidity,
+	    uid, part->section, part->size, imap_backend_fetch_progress, ctx,
+	    NULL, &why);
+	switch (status) {
+	case IMAP_FETCH_OK:
+		return BACKEND_OK;
+	case IMAP_FETCH_CANCELLED:
+		free(why);
+		imap_backend_drop(b, ctx, "cancelled");
+		return BACKEND_CANCELLED;
+	case IMAP_FETCH_ERROR:
+		imap_backend_drop(b, ctx, why);
+		*error = why;
+		return BACKEND_ERROR;
+	default:
+		*error = why;
+		return BACKEND_ERROR;
+	}
+}
+
+/* Mark a message read on the server and in the mirror, once shown. */
+static void
+imap_backend_mark_seen(struct imap_backend *b, struct backend_ctx *ctx,
+    const char *folder, const struct store_message *row)
+{
+	struct msg	*m;
+	char		*why = NULL;
+
+	if ((row->flags & STORE_FLAG_SEEN) || b->session == NULL ||
+	    b->selected == NULL || strcmp(b->selected, folder) != 0)
+		return;
+	if (imap_fetch_flag_seen(b->session, row->uid, &why) !=
+	    IMAP_FETCH_OK) {
+		log_warn("%s: %s", __func__, why);
+		free(why);
+		return;
+	}
+	store_mirror_flags_set(b->mirror, folder, row->uid,
+	    row->flags | STORE_FLAG_SEEN, row->keywords, 0);
+	m = msg_new(MSG_EV_FLAGS, 0);
+	msg_add_u32(m, 1);
+	msg_add_u32(m, row->uid);
+	msg_add_u32(m, row->flags | STORE_FLAG_SEEN);
+	backend_emit(ctx, m);
+}
+
+static enum backend_status
+imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
+    const char *folder, uint32_t uid, const char *section, char **error)
+{
+	struct imap_backend	*b = state;
+	struct store_message	 row;
+	struct mime_part	*root = NULL;
+	const struct mime_part	*part;
+	enum backend_status	 status;
+	struct msg		*m;
+	uint32_t		 uidvalidity, notes = 0;
+	char			*raw = NULL, *decoded = NULL, *text = NULL;
+	char			*shown, *type, *why = NULL;
+	size_t			 len = 0, dlen = 0;
+	int			 unknown = 0;
+
+	status = imap_backend_message(b, folder, uid, &row, &root, &uidvalidity,
+	    error);
+	if (status != BACKEND_OK)
+		return status;
+	mime_structure_attachments(root, imap_backend_emit_attachment, ctx);
+	if (section == NULL || *section == '\0')
+		part = mime_structure_display(root, 0);
+	else
+		part = imap_backend_find_part(root, section);
+	if (part == NULL) {
+		m = msg_new(MSG_EV_PART, 0);
+		msg_add_u32(m, BACKEND_PART_TEXT);
+		msg_add_str(m, "");
+		msg_add_str(m, "");
+		msg_add_u32(m, BACKEND_NOTE_NO_TEXT);
+		msg_add_str(m, "");
+		backend_emit(ctx, m);
+		goto out;
+	}
+	status = imap_backend_cache_part(b, ctx, folder, uidvalidity, uid, part,
+	    error);
+	if (status != BACKEND_OK)
+		goto out;
+	if (store_cache_read(b->cache, folder, uidvalidity, uid, part->section,
+	    IMAP_BACKEND_MAX_TEXT, &raw, &len, &why) != STORE_CACHE_OK) {
+		*error = why != NULL ? why : xstrdup("reading the cache failed");
+		status = BACKEND_ERROR;
+		goto out;
+	}
+	mime_decode_transfer(part->encoding, raw, len, &decoded, &dlen);
+	text = mime_decode_charset(part->charset, decoded, dlen, &unknown);
+	if (unknown)
+		notes |= BACKEND_NOTE_CHARSET_UNKNOWN;
+	if (strcmp(part->subtype, "html") == 0) {
+		char	*plain = mime_decode_html(text, strlen(text));
+
+		free(text);
+		text = plain;
+		notes |= BACKEND_NOTE_FROM_HTML;
+	}
+	shown = mime_sanitize(text, strlen(text), MIME_SANITIZE_KEEP_NEWLINES);
+	type = xasprintf("%s/%s", part->type, part->subtype);
+	m = msg_new(MSG_EV_PART, 0);
+	msg_add_u32(m, BACKEND_PART_TEXT);
+	msg_add_str(m, part->section);
+	msg_add_str(m, type);
+	msg_add_u32(m, notes);
+	msg_add_str(m, shown);
+	backend_emit(ctx, m);
+	free(type);
+	free(shown);
+	imap_backend_mark_seen(b, ctx, folder, &row);
+out:
+	free(raw);
+	free(decoded);
+	free(text);
+	mime_structure_free(root);
+	store_message_clear(&row);
+	return status;
+}
+
+/* Write data to path without replacing anything that is there: a private
+ * temporary file, fsync, then link() (which fails if path exists). */
+static enum backend_status
+imap_backend_write_new(const char *path, const char *data, size_t len,
+    char **error)
+{
+	char	*tmp = xasprintf("%s.skua-XXXXXX", path);
+	size_t	 done = 0;
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = mkstemp(tmp)) == -1) {
+		*error = xasprintf("%s: %s", path, strerror(errno));
+		free(tmp);
+		return BACKEND_ERROR;
+	}
+	while (done < len) {
+		if ((n = write(fd, data + done, len - done)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done < len || fsync(fd) == -1) {
+		*error = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return BACKEND_ERROR;
+	}
+	close(fd);
+	if (link(tmp, path) == -1) {
+		*error = errno == EEXIST ? xasprintf("%s exists; not "
+		    "overwritten", path) : xasprintf("%s: %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return BACKEND_ERROR;
+	}
+	unlink(tmp);
+	free(tmp);
+	return BACKEND_OK;
+}
+
+static enum backend_status
+imap_backend_part_save(void *state, struct backend_ctx *ctx,
+    const char *folder, uint32_t uid, const char *section, const char *path,
+    char **error)
+{
+	struct imap_backend	*b = state;
+	struct store_message	 row;
+	struct mime_part	*root = NULL;
+	const struct mime_part	*part;
+	enum backend_status	 status;
+	uint32_t		 uidvalidity;
+	char			*raw = NULL, *decoded = NULL, *why = NULL;
+	size_t			 len = 0, dlen = 0;
+
+	status = imap_backend_message(b, folder, uid, &row, &root, &uidvalidity,
+	    error);
+	if (status != BACKEND_OK)
+		return status;
+	if ((part = imap_backend_find_part(root, section)) == NULL ||
+	    part->nchildren > 0) {
+		*error = xasprintf("message %u has no part %s to save", uid,
+		    section);
+		status = BACKEND_ERROR;
+		goto out;
+	}
+	status = imap_backend_cache_part(b, ctx, folder, uidvalidity, uid, part,
+	    error);
+	if (status != BACKEND_OK)
+		goto out;
+	if (store_cache_read(b->cache, folder, uidvalidity, uid, part->section,
+	    SIZE_MAX / 2, &raw, &len, &why) != STORE_CACHE_OK) {
+		*error = why != NULL ? why : xstrdup("reading the cache failed");
+		status = BACKEND_ERROR;
+		goto out;
+	}
+	mime_decode_transfer(part->encoding, raw, len, &decoded, &dlen);
+	status = imap_backend_write_new(path, decoded, dlen, error);
+	if (status == BACKEND_OK)
+		log_info("%s: saved %s/%u part %s (%zu bytes) to %s", __func__,
+		    folder, uid, section, dlen, path);
+out:
+	free(raw);
+	free(decoded);
+	mime_structure_free(root);
+	store_message_clear(&row);
+	return status;
+}
+
 const struct backend backend_imap = {
 	.name = "imap",
 	.open = imap_backend_open,
 	.close = imap_backend_close,
 	.folder_list = imap_backend_folder_list,
 	.folder_open = imap_backend_folder_open,
+	.part_fetch = imap_backend_part_fetch,
+	.part_save = imap_backend_part_save,
 	.sync = imap_backend_sync,
 };

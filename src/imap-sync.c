@@ -115,8 +115,7 @@ imap_sync_cold(struct imap_sync *sy, uint32_t exists)
 		r = mailimap_fetch(sy->imap, set, type, &result);
 		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR) {
-			if (result != NULL)
-				mailimap_fetch_list_free(result);
+			/* libetpan 1.9.4 frees result itself after a NO. */
 			status = imap_sync_fail(sy, r, "FETCH");
 			break;
 		}
@@ -150,8 +149,8 @@ imap_sync_new(struct imap_sync *sy, uint32_t maxuid)
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(type);
 	if (r != MAILIMAP_NO_ERROR) {
-		if (result != NULL)
-			mailimap_fetch_list_free(result);
+		/* libetpan 1.9.4 has freed result after a NO but left the
+		 * pointer set: freeing it again would crash. */
 		return imap_sync_fail(sy, r, "UID FETCH (new messages)");
 	}
 	status = imap_sync_store_rows(sy, result, maxuid);
@@ -292,8 +291,7 @@ imap_sync_server_uids(struct imap_sync *sy, uint32_t **out, size_t *n)
 	r = mailimap_uid_search(sy->imap, NULL, key, &result);
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR) {
-		if (result != NULL)
-			mailimap_search_result_free(result);
+		/* As with FETCH, never free a result after an error. */
 		return imap_sync_fail(sy, r, "UID SEARCH");
 	}
 	*out = xcalloc(clist_count(result) + 1, sizeof **out);
@@ -340,10 +338,8 @@ imap_sync_known(struct imap_sync *sy, const struct store_folder *old,
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(type);
 	if (r != MAILIMAP_NO_ERROR) {
-		if (result != NULL)
-			mailimap_fetch_list_free(result);
-		if (vanished != NULL)
-			mailimap_qresync_vanished_free(vanished);
+		/* libetpan 1.9.4 has freed result after a NO but left the
+		 * pointer set: freeing it (or vanished) again would crash. */
 		return imap_sync_fail(sy, r, "UID FETCH (flags)");
 	}
 	status = imap_sync_apply_flags(sy, result, uids, nuids,

@@ -78,6 +78,36 @@ reply(struct account *a, struct msg *m, void *arg)
 		msg_get_u32(m, &n);
 		printf("VANISHED %u", n);
 		break;
+	case MSG_EV_PART:
+		msg_get_u32(m, &kind);
+		if (kind == BACKEND_PART_TEXT) {
+			char	*section = NULL, *type = NULL;
+
+			msg_get_str(m, &section);
+			msg_get_str(m, &type);
+			msg_get_u32(m, &code);
+			msg_get_str(m, &text);
+			printf("TEXT section %s type %s notes %u bytes %zu\n",
+			    section, type, code, text != NULL ? strlen(text) :
+			    0);
+			printf("%s", text != NULL ? text : "");
+			free(section);
+			free(type);
+		} else {
+			char	*section = NULL, *name = NULL, *type = NULL;
+
+			msg_get_str(m, &section);
+			msg_get_str(m, &name);
+			msg_get_str(m, &type);
+			msg_get_u64(m, &total);
+			printf("ATTACHMENT section %s name %s type %s size %llu",
+			    section, name != NULL ? name : "-", type,
+			    (unsigned long long)total);
+			free(section);
+			free(name);
+			free(type);
+		}
+		break;
 	case MSG_EV_PROGRESS:
 		msg_get_u64(m, &done);
 		msg_get_u64(m, &total);
@@ -120,6 +150,36 @@ reply(struct account *a, struct msg *m, void *arg)
 	(void)arg;
 }
 
+/* Build the request for one command (argv[0..argc-1]); NULL if unknown. */
+static struct msg *
+request(int argc, char **argv)
+{
+	struct msg	*m = NULL;
+
+	if (strcmp(argv[0], "list") == 0)
+		m = msg_new(MSG_REQ_FOLDER_LIST, 0);
+	else if (strcmp(argv[0], "open") == 0) {
+		m = msg_new(MSG_REQ_FOLDER_OPEN, 0);
+		msg_add_str(m, argc > 1 ? argv[1] : "INBOX");
+	} else if (strcmp(argv[0], "fetch") == 0 && argc > 2) {
+		m = msg_new(MSG_REQ_PART_FETCH, 0);
+		msg_add_str(m, argv[1]);
+		msg_add_u32(m, (uint32_t)strtoul(argv[2], NULL, 10));
+		msg_add_str(m, argc > 3 ? argv[3] : "");
+	} else if (strcmp(argv[0], "save") == 0 && argc > 4) {
+		m = msg_new(MSG_REQ_PART_SAVE, 0);
+		msg_add_str(m, argv[1]);
+		msg_add_u32(m, (uint32_t)strtoul(argv[2], NULL, 10));
+		msg_add_str(m, argv[3]);
+		msg_add_str(m, argv[4]);
+	} else if (strcmp(argv[0], "sync") == 0) {
+		m = msg_new(MSG_REQ_SYNC, 0);
+		msg_add_str(m, argc > 1 ? argv[1] : "");
+		msg_add_u32(m, 0);
+	}
+	return m;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -141,7 +201,10 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 3) {
 		fprintf(stderr, "usage: account-probe [-t once|always|no] "
-		    "config account list|open|sync [folder]\n");
+		    "config account COMMAND [+ COMMAND...]\n"
+		    "commands: list | open FOLDER | sync [FOLDER] | fetch "
+		    "FOLDER UID [SECTION] | save FOLDER UID SECTION PATH | "
+		    "pause MS\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -159,26 +222,43 @@ main(int argc, char **argv)
 		return 1;
 	}
 	elapsed_ms();
-	if (strcmp(argv[2], "list") == 0)
-		m = msg_new(MSG_REQ_FOLDER_LIST, 0);
-	else if (strcmp(argv[2], "open") == 0) {
-		m = msg_new(MSG_REQ_FOLDER_OPEN, 0);
-		msg_add_str(m, argc > 3 ? argv[3] : "INBOX");
-	} else {
-		m = msg_new(MSG_REQ_SYNC, 0);
-		msg_add_str(m, argc > 3 ? argv[3] : "");
-		msg_add_u32(m, 0);
-	}
-	account_request(account, m, reply, NULL, 0);
-	while (!finished) {
-		pfd.fd = account_fd(account);
-		pfd.events = POLLIN | (account_wants_write(account) ? POLLOUT :
-		    0);
-		t = account_next_timeout(account);
-		if (poll(&pfd, 1, t) == -1 && errno != EINTR)
+	/* Commands separated by "+" run one after another on one worker. */
+	argc -= 2;
+	argv += 2;
+	while (argc > 0) {
+		int	n = 0;
+
+		while (n < argc && strcmp(argv[n], "+") != 0)
+			n++;
+		if (strcmp(argv[0], "pause") == 0 && n > 1) {
+			usleep((useconds_t)atoi(argv[1]) * 1000);
+			goto next;
+		}
+		if ((m = request(n, argv)) == NULL) {
+			fprintf(stderr, "account-probe: bad command %s\n",
+			    argv[0]);
+			return 2;
+		}
+		finished = 0;
+		result = 1;
+		account_request(account, m, reply, NULL, 0);
+		while (!finished) {
+			pfd.fd = account_fd(account);
+			pfd.events = POLLIN | (account_wants_write(account) ?
+			    POLLOUT : 0);
+			t = account_next_timeout(account);
+			if (poll(&pfd, 1, t) == -1 && errno != EINTR)
+				break;
+			account_dispatch(account);
+			account_check_deadlines(account);
+		}
+		if (result != 0)
 			break;
-		account_dispatch(account);
-		account_check_deadlines(account);
+next:
+		if (n < argc)
+			n++;	/* the "+" */
+		argc -= n;
+		argv += n;
 	}
 	account_stop(account);
 	config_free(config);

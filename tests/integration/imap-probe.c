@@ -49,7 +49,8 @@ fetch_first(struct imap_session *s)
 	r = mailimap_fetch(imap, set, type, &result);
 	mailimap_fetch_type_free(type);
 	mailimap_set_free(set);
-	if (result != NULL)
+	/* After an error libetpan 1.9.4 may have freed result already. */
+	if (r == MAILIMAP_NO_ERROR && result != NULL)
 		mailimap_fetch_list_free(result);
 	if (r != MAILIMAP_NO_ERROR) {
 		error = imap_session_error(s, r, "FETCH");

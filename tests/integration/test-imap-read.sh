@@ -1,0 +1,113 @@
+#!/bin/bash
+# test-imap-read: reading IMAP mail the way the mission says: a message is
+# fetched when opened (only its text part), attachments only when saved
+# (checksummed), \Seen set on the server, cached parts read offline,
+# uncached ones refused plainly, and a dropped connection recovered.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+rig=$here/rig/dovecot-rig
+probe=${top_builddir:-$here/../..}/tests/integration/account-probe
+py=/usr/bin/python3
+tmp=$(mktemp -d)
+chmod 711 "$tmp"
+trap '"$rig" stop "$tmp/rig" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+
+"$rig" start "$tmp/rig" >/dev/null 2>&1 || { echo "rig failed" >&2; exit 1; }
+"$rig" populate "$tmp/rig" --big-attachment-mb 3 >/dev/null 2>&1
+# shellcheck disable=SC1091
+. "$tmp/rig/rig.env"
+export XDG_CACHE_HOME=$tmp/cache XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state
+printf '%s\n' "$RIG_PASS" > "$tmp/pass"
+conf=$tmp/skua.conf
+cat > "$conf" <<CONF
+[account mail]
+protocol = imap
+host = 127.0.0.1
+port = $RIG_IMAPS_PORT
+tls_ca_file = $RIG_CA
+user = $RIG_USER
+password_command = cat $tmp/pass
+CONF
+db=$XDG_CACHE_HOME/skua/mail/mirror.db
+last_out() { grep -o 'out=[0-9]*' "$RIG_LOG" | tail -1 | cut -d= -f2; }
+imap() {
+	"$py" - "$RIG_IMAPS_PORT" "$RIG_CA" "$RIG_USER" "$RIG_PASS" "$@" <<'PY'
+import imaplib, ssl, sys
+port, ca, user, password = sys.argv[1:5]
+c = imaplib.IMAP4_SSL("127.0.0.1", int(port),
+    ssl_context=ssl.create_default_context(cafile=ca), timeout=10)
+c.login(user, password)
+for cmd in sys.argv[5:]:
+    exec(cmd)
+c.logout()
+PY
+}
+
+"$probe" "$conf" mail open INBOX >/dev/null || fail "open INBOX"
+big=$(sqlite3 "$db" "select uid from message where size > 3000000")
+small=$(sqlite3 "$db" "select uid from message where size < 3000 and \
+    uid <> $big order by uid limit 1")
+[ -n "$big" ] && [ -n "$small" ] || { fail "no test messages"; exit 1; }
+
+echo "# opening the message with a 3 MB attachment"
+# Make it unread first (through another client), and let skua see that.
+imap 'c.select("INBOX")' "c.uid('STORE', '$big', '-FLAGS', '(\\\\Seen)')"
+"$probe" "$conf" mail open INBOX >/dev/null || fail "reopen INBOX"
+[ "$(sqlite3 "$db" "select flags & 1 from message where uid = $big")" = 0 ] ||
+	fail "the message is not unread in the mirror"
+sleep 0.3
+out=$("$probe" "$conf" mail fetch INBOX "$big")
+sleep 0.5
+bytes=$(last_out)
+grep -q "TEXT section 1 type text/plain" <<<"$out" &&
+	grep -q "Here is the archive with everything (3 MB)." <<<"$out" &&
+	ok "text part shown" || fail "text part: $out"
+grep -q "ATTACHMENT section 2 name archive-3MB.zip type application/zip" \
+	<<<"$out" && ok "attachment listed with name, type and size" ||
+	fail "attachment list: $out"
+[ -n "$bytes" ] && [ "$bytes" -lt 16384 ] &&
+	ok "server sent $bytes bytes for it (the attachment was not fetched)" ||
+	fail "opening it cost $bytes bytes"
+grep -q "FLAGS uid $big flags" <<<"$out" && ok "marked read" ||
+	fail "no \\Seen event: $out"
+seen=$(imap 'c.select("INBOX")' \
+	"print(c.uid('FETCH', '$big', '(FLAGS)')[1][0].decode())")
+grep -q 'Seen' <<<"$seen" && ok "\\Seen set on the server" ||
+	fail "server flags: $seen"
+
+echo "# saving the attachment"
+out=$("$probe" "$conf" mail save INBOX "$big" 2 "$tmp/saved.zip")
+grep -q DONE <<<"$out" && grep -q PROGRESS <<<"$out" &&
+	ok "saved with progress" || fail "save: $out"
+want=$("$py" -c 'import random, hashlib
+print(hashlib.sha256(random.Random("1:big").randbytes(3 * 1024 * 1024)).hexdigest())')
+got=$(sha256sum "$tmp/saved.zip" | cut -d' ' -f1)
+[ "$want" = "$got" ] && ok "saved attachment intact (sha256 $got)" ||
+	fail "checksum $got, want $want"
+out=$("$probe" "$conf" mail save INBOX "$big" 2 "$tmp/saved.zip")
+grep -q "exists; not overwritten" <<<"$out" &&
+	ok "an existing file is not overwritten" || fail "overwrite: $out"
+
+echo "# a dropped connection is recovered"
+( sleep 1.5; doveadm -c "$RIG_DIR/dovecot.conf" kick "$RIG_USER" \
+	>/dev/null 2>&1 ) &
+out=$("$probe" "$conf" mail open INBOX + pause 3000 + open INBOX)
+wait
+[ "$(grep -c DONE <<<"$out")" = 2 ] && ok "second open after a kick: DONE" ||
+	fail "after the kick: $out"
+
+echo "# offline"
+"$rig" stop "$tmp/rig" >/dev/null 2>&1
+out=$("$probe" "$conf" mail fetch INBOX "$big")
+grep -q "Here is the archive" <<<"$out" && grep -q DONE <<<"$out" &&
+	ok "a cached message reads offline" || fail "offline cached: $out"
+out=$("$probe" "$conf" mail fetch INBOX "$small")
+grep -q "ERROR this part is not cached, and the server is unreachable" \
+	<<<"$out" && ok "an uncached one says so plainly" ||
+	fail "offline uncached: $out"
+
+[ "$failures" = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
