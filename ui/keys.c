@@ -34,6 +34,10 @@ static const struct {
 	{ "page-down", N_("move down a page") },
 	{ "page-up", N_("move up a page") },
 	{ "redraw", N_("redraw the screen") },
+	{ "open", N_("open the selected folder") },
+	{ "focus-toggle", N_("switch between the sidebar and the index") },
+	{ "focus-sidebar", N_("go back to the sidebar") },
+	{ "cancel", N_("stop opening the folder") },
 };
 
 static const struct {
@@ -47,6 +51,7 @@ static const struct {
 	{ "<Enter>", '\n' }, { "<Return>", '\r' }, { "<Tab>", '\t' },
 	{ "<Space>", ' ' }, { "<Esc>", 27 }, { "<Backspace>", KEY_BACKSPACE },
 	{ "<Delete>", KEY_DC }, { "<Insert>", KEY_IC },
+	{ "<KeypadEnter>", KEY_ENTER },
 };
 
 /* mutt's defaults, as far as skua has the actions. */
@@ -68,6 +73,16 @@ static const struct {
 	{ KEYS_VIEW_GLOBAL, KEY_NPAGE, KEYS_ACTION_PAGE_DOWN },
 	{ KEYS_VIEW_GLOBAL, KEY_PPAGE, KEYS_ACTION_PAGE_UP },
 	{ KEYS_VIEW_GLOBAL, 'L' - 64, KEYS_ACTION_REDRAW },
+	{ KEYS_VIEW_GLOBAL, '\t', KEYS_ACTION_FOCUS_TOGGLE },
+	{ KEYS_VIEW_GLOBAL, 'h', KEYS_ACTION_FOCUS_TOGGLE },
+	{ KEYS_VIEW_GLOBAL, 'G' - 64, KEYS_ACTION_CANCEL },
+	{ KEYS_VIEW_SIDEBAR, '\r', KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_SIDEBAR, '\n', KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_SIDEBAR, KEY_ENTER, KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_SIDEBAR, 'l', KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_SIDEBAR, KEY_RIGHT, KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_INDEX, 'q', KEYS_ACTION_FOCUS_SIDEBAR },
+	{ KEYS_VIEW_INDEX, KEY_LEFT, KEYS_ACTION_FOCUS_SIDEBAR },
 };
 
 int

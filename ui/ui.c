@@ -1,13 +1,15 @@
-/* ui: curses setup, the poll loop with a self-pipe for signals, and the
- * first screen: accounts in the sidebar, the selected one's settings. */
+/* ui: curses setup and the UI process's one poll loop: the terminal, a
+ * self-pipe for signals and one socket per account worker. Each turn drains
+ * signals, worker events and keys, which only mark views dirty; then the
+ * dirty parts are drawn and the screen updated once. */
 #include "auto-config.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +18,17 @@
 
 #include "core.h"
 #include "keys.h"
+#include "model-folder.h"
 #include "ui.h"
+#include "view.h"
 
-struct ui {
-	const struct config	*config;
-	size_t			 selected;
-	int			 help;		/* showing the help screen */
-	int			 help_top;
-	int			 dirty;
-	int			 quit;
-	char			*message;	/* bottom line, until a key */
-};
+/* The smallest screen the views are drawn on. */
+#define UI_MIN_COLS	30
+#define UI_MIN_LINES	5
 
-static int	ui_signal_pipe[2] = { -1, -1 };
+static int			 ui_signal_pipe[2] = { -1, -1 };
+static pid_t			 ui_pid;
+static const struct config	*ui_config;
 
 static void
 ui_signal(int sig)
@@ -36,6 +36,18 @@ ui_signal(int sig)
 	int		saved = errno;
 	unsigned char	c = (unsigned char)sig;
 
+	/*
+	 * A worker forked from this process inherits the handler: there the
+	 * signal does what it would have done, and never reaches our pipe.
+	 */
+	if (getpid() != ui_pid) {
+		if (sig != SIGWINCH) {
+			signal(sig, SIG_DFL);
+			raise(sig);
+		}
+		errno = saved;
+		return;
+	}
 	/* Nothing but the write is safe here; the loop does the work. */
 	(void)!write(ui_signal_pipe[1], &c, 1);
 	errno = saved;
@@ -51,6 +63,7 @@ ui_signals_start(char **error)
 		*error = xasprintf("pipe: %s", strerror(errno));
 		return -1;
 	}
+	ui_pid = getpid();
 	for (i = 0; i < 2; i++) {
 		fcntl(ui_signal_pipe[i], F_SETFL,
 		    fcntl(ui_signal_pipe[i], F_GETFL) | O_NONBLOCK);
@@ -64,7 +77,7 @@ ui_signals_start(char **error)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	/* A server that drops mid-write must not kill skua. */
+	/* A server or worker that drops mid-write must not kill skua. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	return 0;
@@ -82,127 +95,196 @@ ui_signals_stop(void)
 	ui_signal_pipe[0] = ui_signal_pipe[1] = -1;
 }
 
-/* Write text clipped to width columns (ASCII-safe for now: the account
- * names and hosts come from the user's own config). */
-static void
-ui_put(int y, int x, int width, const char *text)
+/* The message line's text until the next key; replaces the last one. */
+void
+ui_message(struct ui *ui, const char *fmt, ...)
 {
-	if (width <= 0 || y >= LINES)
-		return;
-	mvaddnstr(y, x, text, width);
+	va_list	ap;
+
+	free(ui->message);
+	va_start(ap, fmt);
+	ui->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	ui->dirty |= VIEW_DIRTY_MESSAGE;
 }
 
+/* The sidebar's columns, its border included. */
+int
+ui_sidebar_width(void)
+{
+	int	width = config_sidebar_width(ui_config);
+
+	if (width > COLS / 2)
+		width = COLS / 2;
+	return width > 2 ? width : 2;
+}
+
+/* Lines for the views, above the status bar and the message line. */
+int
+ui_main_lines(void)
+{
+	return LINES > VIEW_BOTTOM_LINES ? LINES - VIEW_BOTTOM_LINES : 0;
+}
+
+/* The help screen: one line per binding, collected for scrolling. */
+struct ui_help {
+	char	**lines;
+	size_t	  n;
+};
+
 static void
-ui_draw_help_line(enum keys_view view, int key, enum keys_action action,
+ui_help_line(enum keys_view view, int key, enum keys_action action,
     void *arg)
 {
-	struct ui	*ui = arg;
-	char		*line;
-	int		*row = &ui->help_top;
+	struct ui_help	*help = arg;
 
-	if (*row >= LINES - 1)
-		return;
-	line = xasprintf("%-8s %-12s %-11s %s", keys_view_name(view),
-	    keys_name(key), keys_action_name(action),
+	help->lines = xreallocarray(help->lines, help->n + 1,
+	    sizeof *help->lines);
+	help->lines[help->n++] = xasprintf("%-8s %-14s %-14s %s",
+	    keys_view_name(view), keys_name(key), keys_action_name(action),
 	    keys_action_help(action));
-	ui_put((*row)++, 0, COLS, line);
-	free(line);
 }
 
-static void
+static size_t
 ui_draw_help(struct ui *ui)
 {
+	struct ui_help	help;
+	size_t		i;
+	int		y, lines = ui_main_lines();
+
+	memset(&help, 0, sizeof help);
+	keys_each(ui_help_line, &help);
+	if (lines > 2 && ui->help_top + (size_t)(lines - 2) > help.n)
+		ui->help_top = help.n > (size_t)(lines - 2) ?
+		    help.n - (size_t)(lines - 2) : 0;
+	for (y = 0; y < lines; y++)
+		draw_blank(y, 0, COLS);
 	attron(A_BOLD);
-	ui_put(0, 0, COLS, _("Bindings in force (q or ? to leave)"));
+	draw_text(0, 0, COLS, _("Bindings in force (q or ? to leave, j and k "
+	    "to scroll)"));
 	attroff(A_BOLD);
-	ui->help_top = 2;
-	keys_each(ui_draw_help_line, ui);
+	for (i = ui->help_top, y = 2; i < help.n && y < lines; i++, y++)
+		draw_text(y, 0, COLS, help.lines[i]);
+	for (i = 0; i < help.n; i++)
+		free(help.lines[i]);
+	free(help.lines);
+	return help.n;
 }
 
 static void
-ui_draw_account(const struct config_account *a, int x, int width)
+ui_draw_status(struct ui *ui)
 {
-	char	*line;
-	int	 y = 0;
+	char	*status;
+	int	 y = LINES - 2;
 
-	attron(A_BOLD);
-	ui_put(y++, x, width, a->name);
-	attroff(A_BOLD);
-	y++;
-	line = xasprintf(_("protocol  %s"), config_protocol_name(a->protocol));
-	ui_put(y++, x, width, line);
-	free(line);
-	line = xasprintf(_("server    %s:%d (tls %s)"), a->host, a->port,
-	    config_tls_name(a->tls));
-	ui_put(y++, x, width, line);
-	free(line);
-	line = xasprintf(_("user      %s"), a->user);
-	ui_put(y++, x, width, line);
-	free(line);
-	y++;
-	ui_put(y++, x, width, _("Not connected: this build of skua reads "
-	    "the configuration only."));
+	if (ui->help)
+		status = xstrdup(_("skua: help"));
+	else if (ui->open.account != NULL)
+		status = view_index_status(ui);
+	else
+		status = xasprintf(_("skua %s | %zu accounts | ?:help q:quit"),
+		    PACKAGE_VERSION, ui->naccounts);
+	attron(A_REVERSE);
+	draw_blank(y, 0, COLS);
+	draw_text(y, 1, COLS - 1, status);
+	attroff(A_REVERSE);
+	free(status);
 }
 
 static void
 ui_draw(struct ui *ui)
 {
-	const struct config_account	*a;
-	size_t				 i, n;
-	int				 width, y;
-	char				*status;
-
-	erase();
-	if (ui->help) {
+	if (ui->dirty & VIEW_DIRTY_CLEAR)
+		erase();
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
+		erase();
+		draw_text(0, 0, COLS, _("The terminal is too small."));
+		goto out;
+	}
+	if (ui->help)
 		ui_draw_help(ui);
-		goto status;
+	else {
+		if (ui->dirty & VIEW_DIRTY_SIDEBAR)
+			view_sidebar_draw(ui);
+		if (ui->dirty & VIEW_DIRTY_INDEX)
+			view_index_draw(ui);
 	}
-	width = config_sidebar_width(ui->config);
-	if (width > COLS / 2)
-		width = COLS / 2;
-	n = config_account_count(ui->config);
-	for (i = 0, y = 0; i < n && y < LINES - 1; i++, y++) {
-		a = config_account(ui->config, i);
-		if (i == ui->selected)
-			attron(A_REVERSE);
-		mvhline(y, 0, ' ', width - 1);
-		ui_put(y, 1, width - 2, a->name);
-		if (i == ui->selected)
-			attroff(A_REVERSE);
+	if (ui->dirty & VIEW_DIRTY_STATUS)
+		ui_draw_status(ui);
+	if (ui->dirty & VIEW_DIRTY_MESSAGE) {
+		draw_blank(LINES - 1, 0, COLS);
+		if (ui->message != NULL)
+			draw_text(LINES - 1, 0, COLS, ui->message);
 	}
-	mvvline(0, width - 1, ACS_VLINE, LINES - 1);
-	if ((a = config_account(ui->config, ui->selected)) != NULL)
-		ui_draw_account(a, width + 1, COLS - width - 1);
-	else
-		ui_put(0, width + 1, COLS - width - 1,
-		    _("No accounts: add an [account NAME] section."));
-
-status:
-	attron(A_REVERSE);
-	mvhline(LINES - 1, 0, ' ', COLS);
-	status = ui->message != NULL ? xstrdup(ui->message) :
-	    xasprintf(_("skua %s | %zu accounts | ?:help q:quit"),
-	    PACKAGE_VERSION, config_account_count(ui->config));
-	ui_put(LINES - 1, 0, COLS, status);
-	free(status);
-	attroff(A_REVERSE);
+	prompt_draw(ui);
+out:
 	wnoutrefresh(stdscr);
 	doupdate();
+	ui->dirty = 0;
+}
+
+static void
+ui_help_key(struct ui *ui, enum keys_action action)
+{
+	long	page = ui_main_lines() > 3 ? ui_main_lines() - 3 : 1;
+
+	switch (action) {
+	case KEYS_ACTION_QUIT:
+	case KEYS_ACTION_HELP:
+	case KEYS_ACTION_FOCUS_SIDEBAR:
+		ui->help = 0;
+		break;
+	case KEYS_ACTION_NEXT:
+		ui->help_top++;
+		break;
+	case KEYS_ACTION_PREVIOUS:
+		if (ui->help_top > 0)
+			ui->help_top--;
+		break;
+	case KEYS_ACTION_PAGE_DOWN:
+		ui->help_top += (size_t)page;
+		break;
+	case KEYS_ACTION_PAGE_UP:
+		ui->help_top = ui->help_top > (size_t)page ?
+		    ui->help_top - (size_t)page : 0;
+		break;
+	case KEYS_ACTION_TOP:
+		ui->help_top = 0;
+		break;
+	case KEYS_ACTION_BOTTOM:
+		ui->help_top = (size_t)-1 / 2;
+		break;
+	default:
+		break;
+	}
+	ui->dirty |= VIEW_DIRTY_ALL;
 }
 
 static void
 ui_key(struct ui *ui, int key)
 {
-	size_t			n = config_account_count(ui->config);
+	enum keys_view		view;
 	enum keys_action	action;
+	int			handled;
 
-	free(ui->message);
-	ui->message = NULL;
-	ui->dirty = 1;
-	action = keys_lookup(KEYS_VIEW_SIDEBAR, key);
-	if (ui->help && (action == KEYS_ACTION_QUIT ||
-	    action == KEYS_ACTION_HELP)) {
-		ui->help = 0;
+	if (key == KEY_RESIZE) {
+		ui->dirty |= VIEW_DIRTY_ALL;
+		return;
+	}
+	if (prompt_active(ui)) {
+		prompt_key(ui, key);
+		return;
+	}
+	if (ui->message != NULL) {
+		free(ui->message);
+		ui->message = NULL;
+		ui->dirty |= VIEW_DIRTY_MESSAGE;
+	}
+	view = ui->focus == VIEW_FOCUS_INDEX ? KEYS_VIEW_INDEX :
+	    KEYS_VIEW_SIDEBAR;
+	action = keys_lookup(view, key);
+	if (ui->help) {
+		ui_help_key(ui, action);
 		return;
 	}
 	switch (action) {
@@ -211,31 +293,48 @@ ui_key(struct ui *ui, int key)
 		break;
 	case KEYS_ACTION_HELP:
 		ui->help = 1;
-		break;
-	case KEYS_ACTION_NEXT:
-		if (ui->selected + 1 < n)
-			ui->selected++;
-		break;
-	case KEYS_ACTION_PREVIOUS:
-		if (ui->selected > 0)
-			ui->selected--;
-		break;
-	case KEYS_ACTION_TOP:
-	case KEYS_ACTION_PAGE_UP:
-		ui->selected = 0;
-		break;
-	case KEYS_ACTION_BOTTOM:
-	case KEYS_ACTION_PAGE_DOWN:
-		ui->selected = n > 0 ? n - 1 : 0;
+		ui->help_top = 0;
+		ui->dirty |= VIEW_DIRTY_ALL;
 		break;
 	case KEYS_ACTION_REDRAW:
 		clearok(curscr, TRUE);
+		ui->dirty |= VIEW_DIRTY_ALL;
+		break;
+	case KEYS_ACTION_FOCUS_TOGGLE:
+		if (ui->focus == VIEW_FOCUS_INDEX)
+			ui->focus = VIEW_FOCUS_SIDEBAR;
+		else if (ui->open.account == NULL)
+			ui_message(ui, _("No folder is open: choose one and "
+			    "press Enter."));
+		else
+			ui->focus = VIEW_FOCUS_INDEX;
+		ui->dirty |= VIEW_DIRTY_SIDEBAR | VIEW_DIRTY_INDEX;
+		break;
+	case KEYS_ACTION_FOCUS_SIDEBAR:
+		ui->focus = VIEW_FOCUS_SIDEBAR;
+		ui->dirty |= VIEW_DIRTY_SIDEBAR | VIEW_DIRTY_INDEX;
+		break;
+	case KEYS_ACTION_CANCEL:
+		if (ui->open.account != NULL && ui->open.running) {
+			ui_account_cancel_open(ui);
+			ui_message(ui, _("Stopped opening %s."),
+			    ui->open.display);
+		} else
+			ui_message(ui, _("Nothing to stop."));
 		break;
 	case KEYS_ACTION_NONE:
 	case KEYS_ACTION_COUNT:
-		if (key != KEY_RESIZE)
-			ui->message = xasprintf(_("Key %s is not bound. "
-			    "Press ? for help."), keys_name(key));
+		ui_message(ui, _("Key %s is not bound. Press ? for help."),
+		    keys_name(key));
+		break;
+	default:
+		if (view == KEYS_VIEW_INDEX)
+			handled = view_index_key(ui, action);
+		else
+			handled = view_sidebar_key(ui, action);
+		if (!handled)
+			ui_message(ui, _("%s does nothing in the %s."),
+			    keys_action_name(action), keys_view_name(view));
 		break;
 	}
 }
@@ -250,22 +349,37 @@ ui_signal_read(struct ui *ui)
 		if (c == SIGWINCH) {
 			if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 				resizeterm(ws.ws_row, ws.ws_col);
-			ui->dirty = 1;
+			/* The terminal may have scrolled what it kept: what
+			 * curses believes is on it is wrong, repaint it all. */
+			clearok(curscr, TRUE);
+			ui->dirty |= VIEW_DIRTY_ALL;
 		} else
 			ui->quit = 1;
 	}
 }
 
+static void
+ui_free(struct ui *ui)
+{
+	prompt_free(ui);
+	model_folder_free(ui->open.model);
+	free(ui->open.folder);
+	free(ui->open.display);
+	free(ui->sidebar_folder);
+	free(ui->message);
+}
+
 enum ui_status
 ui_run(const struct config *config, char **error)
 {
-	struct ui	ui;
-	struct pollfd	pfd[2];
-	int		key;
+	struct ui	 ui;
+	struct pollfd	*pfd;
+	size_t		 npfd;
+	int		 key, timeout;
 
 	memset(&ui, 0, sizeof ui);
-	ui.config = config;
-	ui.dirty = 1;
+	ui.config = ui_config = config;
+	ui.dirty = VIEW_DIRTY_ALL;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		*error = xstrdup(_("standard input and output must be a "
 		    "terminal"));
@@ -285,31 +399,40 @@ ui_run(const struct config *config, char **error)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	set_escdelay(25);
 	curs_set(0);
 	log_info("ui started, %zu accounts", config_account_count(config));
 
+	ui_account_start_all(&ui);
+	pfd = xcalloc(ui.naccounts + 2, sizeof *pfd);
 	while (!ui.quit) {
-		if (ui.dirty) {
+		if (ui.dirty)
 			ui_draw(&ui);
-			ui.dirty = 0;
-		}
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
 		pfd[1].fd = ui_signal_pipe[0];
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+		pfd[1].revents = 0;
+		timeout = -1;
+		npfd = 2 + ui_account_poll_fill(&ui, pfd + 2, ui.naccounts,
+		    &timeout);
+		if (poll(pfd, npfd, timeout) == -1 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN)
 			ui_signal_read(&ui);
 		if (pfd[0].revents & (POLLHUP | POLLERR))
 			ui.quit = 1;
-		/* Drain every pending key before drawing once. */
+		/* Events and keys only mark views dirty: one draw per turn. */
+		ui_account_poll_done(&ui, pfd + 2, npfd - 2);
 		while (!ui.quit && (key = getch()) != ERR)
 			ui_key(&ui, key);
 	}
+	free(pfd);
+	ui_account_stop_all(&ui);
 	endwin();
 	ui_signals_stop();
-	free(ui.message);
+	ui_free(&ui);
 	log_info("ui stopped");
 	return UI_OK;
 }

@@ -14,7 +14,7 @@ tui_wait "2 accounts" 30
 tui_wait "demo-imap"
 tui_wait "demo-pop3"
 tui_wait "server    127.0.0.1:"
-tui_keys j
+tui_keys '*'
 tui_wait "(tls starttls)"
 tui_keys q
 tui_wait_exit 20

@@ -13,6 +13,7 @@ cat > "$XDG_CONFIG_HOME/skua/config" <<'CONF'
 protocol = imap
 host = imap.example.org
 user = jane
+password_command = echo secret
 [account home]
 protocol = pop3
 host = pop.example.net

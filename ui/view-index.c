@@ -1,0 +1,312 @@
+/* view-index: the open folder's messages, one line each as in mutt: flags,
+ * date, sender and subject, newest first. With no folder open it shows the
+ * account under the sidebar's cursor instead. */
+#include "auto-config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core.h"
+#include "keys.h"
+#include "model-folder.h"
+#include "store-mirror.h"
+#include "view.h"
+
+/* "2025-11-22": the widest date the index shows. */
+#define INDEX_DATE_WIDTH	10
+#define INDEX_FLAGS_WIDTH	3
+#define INDEX_YEAR		(365 * 86400)
+
+/*
+ * "14:05" today, "Nov 22" within a year, "2025-11-22" before that (and for
+ * dates more than a day ahead, which are as good as unknown).
+ */
+void
+view_index_format_date(char *buf, size_t len, int64_t date, int64_t now)
+{
+	struct tm	tm, today;
+	time_t		t = (time_t)date, n = (time_t)now;
+
+	if (date <= 0 || localtime_r(&t, &tm) == NULL ||
+	    localtime_r(&n, &today) == NULL) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+		strftime(buf, len, "%H:%M", &tm);
+	else if (date <= now + 86400 && now - date < INDEX_YEAR)
+		strftime(buf, len, "%b %d", &tm);
+	else
+		strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+/* The name part of "Name <addr>" (unquoted), else the address. */
+void
+view_index_sender(const char *from, char *buf, size_t len)
+{
+	const char	*start, *end, *lt;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (from == NULL)
+		return;
+	lt = strchr(from, '<');
+	start = from;
+	end = lt != NULL ? lt : from + strlen(from);
+	while (start < end && (*start == ' ' || *start == '"'))
+		start++;
+	while (end > start && (end[-1] == ' ' || end[-1] == '"'))
+		end--;
+	if (end == start && lt != NULL) {
+		/* No name: the address between the angle brackets. */
+		start = lt + 1;
+		end = strchr(start, '>');
+		if (end == NULL)
+			end = start + strlen(start);
+	}
+	if ((size_t)(end - start) >= len)
+		end = start + len - 1;
+	memcpy(buf, start, (size_t)(end - start));
+	buf[end - start] = '\0';
+}
+
+/* The status bar's text while a folder is open; the caller frees it. */
+char *
+view_index_status(struct ui *ui)
+{
+	struct view_open	*o = &ui->open;
+	char			*progress, *offline, *line;
+
+	if (o->running && o->total > 0)
+		progress = xasprintf("  %s: %llu/%llu", o->display,
+		    (unsigned long long)o->done, (unsigned long long)o->total);
+	else if (o->running)
+		progress = xasprintf(_("  %s: opening..."), o->display);
+	else
+		progress = xstrdup("");
+	if (o->account->offline)
+		offline = xasprintf(_("  (offline: %s)"),
+		    o->account->offline_detail != NULL ?
+		    o->account->offline_detail : _("no connection"));
+	else
+		offline = xstrdup("");
+	line = xasprintf(_("%s/%s  [%zu messages, %zu unread]%s%s"),
+	    o->account->config->name, o->display,
+	    model_folder_count(o->model), model_folder_unseen(o->model),
+	    progress, offline);
+	free(offline);
+	free(progress);
+	return line;
+}
+
+static void
+index_flags(const struct model_row *r, char *buf)
+{
+	buf[0] = (r->flags & STORE_FLAG_DELETED) ? 'D' :
+	    (r->flags & STORE_FLAG_SEEN) == 0 ? 'N' : ' ';
+	buf[1] = (r->flags & STORE_FLAG_FLAGGED) ? '!' : ' ';
+	buf[2] = (r->flags & STORE_FLAG_ANSWERED) ? 'r' : ' ';
+	buf[3] = '\0';
+}
+
+/*
+ * The date column: wide enough for "2025-11-22" when the folder's oldest
+ * message is that old (so scrolling never moves the columns), else for the
+ * dates on screen ("Nov 22" in the locale's month names).
+ */
+static int
+index_date_width(struct model_folder *model, size_t top, int lines,
+    int64_t now)
+{
+	const struct model_row	*r;
+	char			 date[32];
+	size_t			 n = model_folder_count(model), i;
+	int			 width = 5, w;
+
+	r = model_folder_row(model, n - 1);
+	if (r == NULL || r->date > now + 86400 || now - r->date >= INDEX_YEAR)
+		return INDEX_DATE_WIDTH;
+	for (i = top; i < n && i < top + (size_t)lines; i++) {
+		r = model_folder_row(model, i);
+		view_index_format_date(date, sizeof date, r->date, now);
+		if ((w = draw_columns(date)) > width)
+			width = w;
+	}
+	return width < INDEX_DATE_WIDTH ? width : INDEX_DATE_WIDTH;
+}
+
+static void
+index_draw_row(struct ui *ui, const struct model_row *r, int y, int x,
+    int width, int cursor, int date_width, int64_t now)
+{
+	char	flags[INDEX_FLAGS_WIDTH + 1], date[32], sender[256];
+	int	attr = A_NORMAL, from_width, rest;
+
+	if (cursor)
+		attr = ui->focus == VIEW_FOCUS_INDEX ? A_REVERSE : A_UNDERLINE;
+	if ((r->flags & STORE_FLAG_SEEN) == 0)
+		attr |= A_BOLD;
+	attron(attr);
+	draw_blank(y, x, width);
+	index_flags(r, flags);
+	view_index_format_date(date, sizeof date, r->date, now);
+	view_index_sender(r->from, sender, sizeof sender);
+	/* flags, date, sender and subject, one blank between each. */
+	rest = width - 1 - INDEX_FLAGS_WIDTH - 1 - date_width - 1;
+	from_width = rest / 3;
+	if (from_width > 22)
+		from_width = 22;
+	if (rest < 10) {
+		/* Too narrow for columns: the subject alone. */
+		draw_text(y, x, width, r->subject);
+		attroff(attr);
+		return;
+	}
+	x++;
+	draw_text(y, x, INDEX_FLAGS_WIDTH, flags);
+	x += INDEX_FLAGS_WIDTH + 1;
+	draw_text(y, x, date_width, date);
+	x += date_width + 1;
+	draw_text(y, x, from_width, sender);
+	x += from_width + 1;
+	draw_text(y, x, rest - from_width - 1, r->subject);
+	attroff(attr);
+}
+
+/* No folder open: the account under the sidebar's cursor. */
+static void
+index_draw_account(struct ui *ui, int x, int width, int lines)
+{
+	const struct view_account	*va;
+	const struct config_account	*a;
+	char				*line;
+	int				 y = 0;
+
+	if (ui->sidebar_account >= ui->naccounts) {
+		draw_text(0, x, width,
+		    _("No accounts: add an [account NAME] section."));
+		return;
+	}
+	va = &ui->accounts[ui->sidebar_account];
+	a = va->config;
+	attron(A_BOLD);
+	draw_text(y++, x, width, a->name);
+	attroff(A_BOLD);
+	y++;
+	line = xasprintf(_("protocol  %s"), config_protocol_name(a->protocol));
+	draw_text(y++, x, width, line);
+	free(line);
+	line = xasprintf(_("server    %s:%d (tls %s)"), a->host, a->port,
+	    config_tls_name(a->tls));
+	draw_text(y++, x, width, line);
+	free(line);
+	line = xasprintf(_("user      %s"), a->user);
+	draw_text(y++, x, width, line);
+	free(line);
+	if (va->worker == NULL)
+		line = xasprintf(_("state     %s"), va->problem != NULL ?
+		    va->problem : _("not started"));
+	else if (va->offline)
+		line = xasprintf(_("state     offline: %s"),
+		    va->offline_detail != NULL ? va->offline_detail : "");
+	else
+		line = xasprintf(_("state     %s"), va->list_request != 0 ?
+		    _("connecting") : _("online"));
+	draw_text(y++, x, width, line);
+	free(line);
+	if (va->worker != NULL) {
+		y++;
+		if (y < lines)
+			draw_text(y, x, width, _("Choose a folder with j and "
+			    "k, open it with Enter."));
+	}
+}
+
+void
+view_index_draw(struct ui *ui)
+{
+	struct view_open	*o = &ui->open;
+	const struct model_row	*r;
+	size_t			 n, selected, i;
+	int64_t			 now = (int64_t)time(NULL);
+	int			 x = ui_sidebar_width(), width = COLS - x;
+	int			 lines = ui_main_lines(), y, date_width;
+	char			*text;
+
+	for (y = 0; y < lines; y++)
+		draw_blank(y, x, width);
+	if (lines <= 0 || width <= 1)
+		return;
+	if (o->account == NULL) {
+		index_draw_account(ui, x + 1, width - 1, lines);
+		return;
+	}
+	n = model_folder_count(o->model);
+	if (n == 0) {
+		if (o->running)
+			text = xasprintf(_("Opening %s..."), o->display);
+		else
+			text = xasprintf(_("No messages in %s."), o->display);
+		draw_text(0, x + 1, width - 1, text);
+		free(text);
+		return;
+	}
+	/* Keep the cursor on screen, and the screen full. */
+	selected = model_folder_selected(o->model);
+	if (selected < o->top)
+		o->top = selected;
+	if (selected >= o->top + (size_t)lines)
+		o->top = selected - (size_t)lines + 1;
+	if (o->top + (size_t)lines > n)
+		o->top = n > (size_t)lines ? n - (size_t)lines : 0;
+	date_width = index_date_width(o->model, o->top, lines, now);
+	for (y = 0; y < lines; y++) {
+		i = o->top + (size_t)y;
+		if ((r = model_folder_row(o->model, i)) == NULL)
+			break;
+		index_draw_row(ui, r, y, x, width, i == selected, date_width,
+		    now);
+	}
+}
+
+int
+view_index_key(struct ui *ui, int action)
+{
+	struct view_open	*o = &ui->open;
+	long			 page = ui_main_lines() > 1 ?
+				    ui_main_lines() - 1 : 1;
+
+	if (o->account == NULL)
+		return 0;
+	switch (action) {
+	case KEYS_ACTION_NEXT:
+		model_folder_move(o->model, 1);
+		break;
+	case KEYS_ACTION_PREVIOUS:
+		model_folder_move(o->model, -1);
+		break;
+	case KEYS_ACTION_TOP:
+		model_folder_select(o->model, 0);
+		break;
+	case KEYS_ACTION_BOTTOM:
+		model_folder_select(o->model, (size_t)-1);
+		break;
+	case KEYS_ACTION_PAGE_DOWN:
+		/* The page moves, the cursor keeps its line. */
+		o->top += (size_t)page;
+		model_folder_move(o->model, page);
+		break;
+	case KEYS_ACTION_PAGE_UP:
+		o->top = o->top > (size_t)page ? o->top - (size_t)page : 0;
+		model_folder_move(o->model, -page);
+		break;
+	default:
+		return 0;
+	}
+	ui->dirty |= VIEW_DIRTY_INDEX;
+	return 1;
+}

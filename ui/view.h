@@ -1,0 +1,164 @@
+/* view: the UI process's state (accounts, their folders, the open folder,
+ * focus, the message line) and the calls between the loop in ui.c, the
+ * views that draw it and the code that feeds it from the workers. Views
+ * only draw from this state; everything else marks them dirty. */
+#ifndef SKUA_VIEW_H
+#define SKUA_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct account;
+struct config;
+struct config_account;
+struct model_folder;
+struct msg;
+struct pollfd;
+struct summary_folder;
+
+/* What to draw on the next loop turn. */
+#define VIEW_DIRTY_SIDEBAR	0x01
+#define VIEW_DIRTY_INDEX	0x02
+#define VIEW_DIRTY_STATUS	0x04
+#define VIEW_DIRTY_MESSAGE	0x08
+#define VIEW_DIRTY_CLEAR	0x10	/* erase first: resize, overlays */
+#define VIEW_DIRTY_ALL		0x1f
+
+/* The bottom two lines: the status bar, then messages and prompts. */
+#define VIEW_BOTTOM_LINES	2
+
+enum view_focus {
+	VIEW_FOCUS_SIDEBAR,
+	VIEW_FOCUS_INDEX,
+};
+
+/* One folder of an account, as the worker described it. */
+struct view_folder {
+	char		*name;		/* the server's name, for requests */
+	char		*display;	/* decoded, for people */
+	uint32_t	 delimiter;	/* hierarchy separator, or 0 */
+	uint32_t	 role;		/* STORE_ROLE_* */
+	uint32_t	 noselect;	/* a level of the hierarchy only */
+	uint32_t	 total;
+	uint32_t	 unseen;
+	int		 depth;		/* indentation in the sidebar */
+	const char	*label;		/* the end of display shown there */
+	unsigned	 list;		/* the folder list that last sent it */
+};
+
+/* One configured account and its worker. */
+struct view_account {
+	struct ui			*ui;
+	const struct config_account	*config;
+	struct account			*worker;	/* NULL: none */
+	char				*problem;	/* why there is none */
+	struct view_folder		*folders;	/* in sidebar order */
+	size_t				 nfolders;
+	int				 sorted;	/* 0: sort before use */
+
+	int				 offline;
+	char				*offline_detail;
+
+	uint32_t			 list_request;	/* 0: none running */
+	unsigned			 list;		/* numbers the lists */
+	/* 1: it came online during the list; 2: and folders followed. */
+	int				 list_online;
+};
+
+/* The folder shown in the index. */
+struct view_open {
+	struct view_account	*account;	/* NULL: nothing open */
+	char			*folder;	/* its name, for requests */
+	char			*display;
+	struct model_folder	*model;
+	uint32_t		 request;	/* the open, while running */
+	int			 running;
+	int			 loaded;	/* the open finished once */
+	uint64_t		 done;		/* progress of the open */
+	uint64_t		 total;
+	size_t			 top;		/* first row on screen */
+};
+
+/* A question from a worker waiting for the user (prompt.c). */
+struct prompt_question {
+	struct view_account	*account;
+	uint32_t		 request;	/* that asked it, or 0 */
+	uint32_t		 id;
+	uint32_t		 kind;		/* BACKEND_QUESTION_* */
+	char			*text;
+};
+
+struct ui {
+	const struct config	*config;
+	struct view_account	*accounts;
+	size_t			 naccounts;
+
+	enum view_focus		 focus;
+	/* The sidebar's cursor: an account, and a folder name or NULL for
+	 * the account's own line. Kept by name so it survives new lists. */
+	size_t			 sidebar_account;
+	char			*sidebar_folder;
+	size_t			 sidebar_top;
+
+	struct view_open	 open;
+
+	int			 dirty;		/* VIEW_DIRTY_* */
+	int			 quit;
+	char			*message;	/* bottom line, until a key */
+	int			 help;		/* showing the help screen */
+	size_t			 help_top;
+
+	struct prompt_question	*questions;	/* the first is asked */
+	size_t			 nquestions;
+	char			 answer[1024];	/* typed so far */
+	size_t			 answer_len;
+};
+
+/* ui.c */
+void	ui_message(struct ui *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	ui_sidebar_width(void);
+int	ui_main_lines(void);
+
+/* draw.c: text on the screen by columns, never bytes. */
+int	draw_text(int y, int x, int width, const char *text);
+int	draw_text_padded(int y, int x, int width, const char *text);
+void	draw_blank(int y, int x, int width);
+int	draw_columns(const char *text);
+size_t	draw_fit(const char *text, int width);
+
+/* ui-account.c: workers, requests and their events. */
+void	ui_account_start_all(struct ui *);
+void	ui_account_stop_all(struct ui *);
+size_t	ui_account_poll_fill(struct ui *, struct pollfd *, size_t, int *);
+void	ui_account_poll_done(struct ui *, const struct pollfd *, size_t);
+void	ui_account_open(struct ui *, struct view_account *,
+	    const struct view_folder *);
+void	ui_account_cancel_open(struct ui *);
+
+/* view-sidebar.c */
+void	view_sidebar_folder_update(struct view_account *,
+	    const struct summary_folder *);
+void	view_sidebar_folders_prune(struct view_account *, unsigned list);
+struct view_folder *view_sidebar_find(struct view_account *, const char *);
+void	view_sidebar_draw(struct ui *);
+int	view_sidebar_key(struct ui *, int action);
+void	view_sidebar_free(struct view_account *);
+
+/* view-index.c */
+void	view_index_draw(struct ui *);
+int	view_index_key(struct ui *, int action);
+void	view_index_format_date(char *, size_t, int64_t, int64_t now);
+void	view_index_sender(const char *from, char *, size_t);
+char	*view_index_status(struct ui *);
+
+/* prompt.c */
+void	prompt_add(struct ui *, struct view_account *, uint32_t request,
+	    uint32_t id, uint32_t kind, const char *text);
+void	prompt_forget(struct ui *, struct view_account *, uint32_t request);
+int	prompt_active(const struct ui *);
+void	prompt_key(struct ui *, int key);
+void	prompt_draw(struct ui *);
+void	prompt_free(struct ui *);
+
+#endif
