@@ -56,6 +56,10 @@ struct imap_backend {
 	int				 refused;	/* policy: don't retry */
 };
 
+static enum backend_status imap_backend_cache_part(struct imap_backend *,
+		    struct backend_ctx *, const char *, uint32_t, uint32_t,
+		    const struct mime_part *, char **);
+
 /* Rows read from the mirror, sent in batches. */
 struct imap_backend_rows {
 	struct backend_ctx	*ctx;
@@ -528,6 +532,66 @@ imap_backend_collect(const struct store_folder *f, void *arg)
 	return 0;
 }
 
+/* UIDs and structures of a folder's rows, for --bodies. */
+struct imap_backend_texts {
+	uint32_t	*uids;
+	char		**structures;
+	size_t		 n;
+};
+
+static int
+imap_backend_collect_text(const struct store_message *row, void *arg)
+{
+	struct imap_backend_texts	*t = arg;
+
+	if (row->bodystructure == NULL)
+		return 0;
+	t->uids = xreallocarray(t->uids, t->n + 1, sizeof *t->uids);
+	t->structures = xreallocarray(t->structures, t->n + 1,
+	    sizeof *t->structures);
+	t->uids[t->n] = row->uid;
+	t->structures[t->n++] = xstrdup(row->bodystructure);
+	return 0;
+}
+
+/* Cache the display part of every message in folder (skua sync --bodies),
+ * so it reads offline. The folder is selected by the sync before. */
+static enum backend_status
+imap_backend_cache_texts(struct imap_backend *b, struct backend_ctx *ctx,
+    const char *folder, char **error)
+{
+	struct imap_backend_texts	 t;
+	struct store_folder		 f;
+	struct mime_part		*root;
+	const struct mime_part		*part;
+	enum backend_status		 status = BACKEND_OK;
+	size_t				 i;
+
+	if (store_mirror_folder_get(b->mirror, folder, &f) != STORE_OK)
+		return BACKEND_OK;
+	memset(&t, 0, sizeof t);
+	store_mirror_messages_each(b->mirror, folder, 0, 0,
+	    imap_backend_collect_text, &t);
+	for (i = 0; i < t.n && status == BACKEND_OK; i++) {
+		root = NULL;
+		if (mime_structure_parse(t.structures[i], &root, NULL) !=
+		    MIME_STRUCTURE_OK)
+			continue;
+		if ((part = mime_structure_display(root, 0)) != NULL)
+			status = imap_backend_cache_part(b, ctx, folder,
+			    f.uidvalidity, t.uids[i], part, error);
+		mime_structure_free(root);
+		if (status == BACKEND_OK && backend_cancelled(ctx))
+			status = BACKEND_CANCELLED;
+	}
+	for (i = 0; i < t.n; i++)
+		free(t.structures[i]);
+	free(t.structures);
+	free(t.uids);
+	store_folder_clear(&f);
+	return status;
+}
+
 static enum backend_status
 imap_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
     uint32_t flags, char **error)
@@ -542,8 +606,12 @@ imap_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
 		*error = xstrdup(b->offline != NULL ? b->offline : "offline");
 		return BACKEND_ERROR;
 	}
-	if (folder != NULL && *folder != '\0')
-		return imap_backend_sync_one(b, ctx, folder, error);
+	if (folder != NULL && *folder != '\0') {
+		status = imap_backend_sync_one(b, ctx, folder, error);
+		if (status == BACKEND_OK && (flags & BACKEND_SYNC_BODIES))
+			status = imap_backend_cache_texts(b, ctx, folder, error);
+		return status;
+	}
 	if ((status = imap_backend_folder_list(b, ctx, error)) != BACKEND_OK)
 		return status;
 	if (b->session == NULL) {
@@ -561,11 +629,13 @@ imap_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
 			break;
 		}
 		status = imap_backend_sync_one(b, ctx, names.names[i], error);
+		if (status == BACKEND_OK && (flags & BACKEND_SYNC_BODIES))
+			status = imap_backend_cache_texts(b, ctx,
+			    names.names[i], error);
 	}
 	for (i = 0; i < names.n; i++)
 		free(names.names[i]);
 	free(names.names);
-	(void)flags;
 	return status;
 }
 

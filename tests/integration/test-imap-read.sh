@@ -8,6 +8,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rig=$here/rig/dovecot-rig
 probe=${top_builddir:-$here/../..}/tests/integration/account-probe
+skua=${SKUA:-${top_builddir:-$here/../..}/skua}
 py=/usr/bin/python3
 tmp=$(mktemp -d)
 chmod 711 "$tmp"
@@ -100,6 +101,12 @@ wait
 [ "$(grep -c DONE <<<"$out")" = 2 ] && ok "second open after a kick: DONE" ||
 	fail "after the kick: $out"
 
+echo "# skua sync --bodies caches every text part"
+"$skua" -F "$conf" sync --bodies mail/Sent >/dev/null 2>&1 ||
+	fail "skua sync --bodies failed"
+sent=$(sqlite3 "$db" "select uid from message m join folder f on \
+    m.folder_id = f.id where f.name = 'Sent' order by uid limit 1")
+
 echo "# offline"
 "$rig" stop "$tmp/rig" >/dev/null 2>&1
 out=$("$probe" "$conf" mail fetch INBOX "$big")
@@ -109,5 +116,9 @@ out=$("$probe" "$conf" mail fetch INBOX "$small")
 grep -q "ERROR this part is not cached, and the server is unreachable" \
 	<<<"$out" && ok "an uncached one says so plainly" ||
 	fail "offline uncached: $out"
+out=$("$probe" "$conf" mail fetch Sent "$sent")
+grep -q "TEXT section" <<<"$out" && grep -q DONE <<<"$out" &&
+	ok "a message cached by sync --bodies reads offline" ||
+	fail "offline after --bodies: $out"
 
 [ "$failures" = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
