@@ -20,6 +20,7 @@
 #include "imap-sync.h"
 #include "imap-utf7.h"
 #include "log.h"
+#include "net-stream.h"
 #include "mime-decode.h"
 #include "mime-sanitize.h"
 #include "mime-structure.h"
@@ -59,6 +60,43 @@ struct imap_backend {
 static enum backend_status imap_backend_cache_part(struct imap_backend *,
 		    struct backend_ctx *, const char *, uint32_t, uint32_t,
 		    const struct mime_part *, char **);
+
+/* Where a request started counting the server's bytes. */
+struct imap_backend_meter {
+	struct imap_session	*session;
+	uint64_t		 in;
+};
+
+static uint64_t
+imap_backend_bytes_in(struct imap_backend *b)
+{
+	uint64_t	in = 0, out = 0;
+
+	if (b->session != NULL)
+		net_stream_bytes(imap_session_imap(b->session)->imap_stream,
+		    &in, &out);
+	return in;
+}
+
+static void
+imap_backend_meter_start(struct imap_backend *b, struct imap_backend_meter *m)
+{
+	m->session = b->session;
+	m->in = imap_backend_bytes_in(b);
+}
+
+/* Log what the server sent for one action, so it can be checked. */
+static void
+imap_backend_meter_log(struct imap_backend *b, struct imap_backend_meter *m,
+    const char *what, const char *folder)
+{
+	uint64_t	in = imap_backend_bytes_in(b);
+
+	if (b->session != m->session)
+		m->in = 0;	/* reconnected: the new connection's count */
+	log_debug("%s: %s %s: the server sent %llu bytes", b->account->name,
+	    what, folder, (unsigned long long)(in - m->in));
+}
 
 /* Rows read from the mirror, sent in batches. */
 struct imap_backend_rows {
@@ -494,12 +532,14 @@ imap_backend_folder_open(void *state, struct backend_ctx *ctx,
     const char *folder, char **error)
 {
 	struct imap_backend	*b = state;
+	struct imap_backend_meter meter;
 	enum backend_status	 status;
 	int			 reused = b->session != NULL;
 
 	imap_backend_emit_cached(b, ctx, folder);
 	if (imap_backend_connect(b, ctx) != 0)
 		return BACKEND_OK;
+	imap_backend_meter_start(b, &meter);
 	status = imap_backend_sync_one(b, ctx, folder, error);
 	/* A connection that sat idle may have been dropped by the server or
 	 * the network: one fresh try before saying so. */
@@ -511,6 +551,7 @@ imap_backend_folder_open(void *state, struct backend_ctx *ctx,
 		*error = NULL;
 		status = imap_backend_sync_one(b, ctx, folder, error);
 	}
+	imap_backend_meter_log(b, &meter, "open", folder);
 	return status;
 }
 
@@ -809,6 +850,7 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
     const char *folder, uint32_t uid, const char *section, char **error)
 {
 	struct imap_backend	*b = state;
+	struct imap_backend_meter meter;
 	struct store_message	 row;
 	struct mime_part	*root = NULL;
 	const struct mime_part	*part;
@@ -839,8 +881,10 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		backend_emit(ctx, m);
 		goto out;
 	}
+	imap_backend_meter_start(b, &meter);
 	status = imap_backend_cache_part(b, ctx, folder, uidvalidity, uid, part,
 	    error);
+	imap_backend_meter_log(b, &meter, "read message in", folder);
 	if (status != BACKEND_OK)
 		goto out;
 	if (store_cache_read(b->cache, folder, uidvalidity, uid, part->section,

@@ -25,7 +25,40 @@ struct net_stream {
 	int		 cancelled;
 	struct net_guard guard;
 	char		 error[256];
+	uint64_t	 bytes_in;
+	uint64_t	 bytes_out;
+	struct log_trace trace;
+	int		 trace_mid_line;	/* a read ended inside a line */
 };
+
+/* Longest piece of a server line the trace keeps (literals can be huge). */
+#define NET_STREAM_TRACE_MAX	300
+
+/* The protocol trace at debug level, line by line, credentials redacted
+ * by log_trace. Server data is cut to the start of each line. */
+static void
+net_stream_trace(struct net_stream *ns, int from_client, const char *buf,
+    size_t len)
+{
+	const char	*p = buf, *end = buf + len, *nl;
+	size_t		 n;
+
+	if (log_get_level() < LOG_LEVEL_DEBUG)
+		return;
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		n = (nl != NULL ? nl + 1 : end) - p;
+		if (!from_client && ns->trace_mid_line) {
+			/* The rest of a long line: skip it. */
+		} else
+			log_trace(&ns->trace, ns->tls != NULL ? "tls" : "tcp",
+			    from_client, p, n > NET_STREAM_TRACE_MAX ?
+			    NET_STREAM_TRACE_MAX : n);
+		if (!from_client)
+			ns->trace_mid_line = nl == NULL;
+		p += n;
+	}
+}
 
 static ssize_t	net_stream_read(mailstream_low *, void *, size_t);
 static ssize_t	net_stream_write(mailstream_low *, const void *, size_t);
@@ -100,6 +133,8 @@ net_stream_read(mailstream_low *low, void *buf, size_t len)
 		net_stream_fail(ns, "the server closed the connection");
 		return 0;
 	}
+	ns->bytes_in += (uint64_t)n;
+	net_stream_trace(ns, 0, buf, (size_t)n);
 	if (net_guard_scan(&ns->guard, buf, (size_t)n) != NET_GUARD_OK) {
 		char	reason[200];
 
@@ -133,6 +168,10 @@ net_stream_write(mailstream_low *low, const void *buf, size_t len)
 		n = send(ns->fd, buf, len, MSG_NOSIGNAL);
 	if (n == -1)
 		net_stream_fail(ns, "writing to the server failed");
+	else {
+		ns->bytes_out += (uint64_t)n;
+		net_stream_trace(ns, 1, buf, (size_t)n);
+	}
 	return n;
 }
 
@@ -205,6 +244,8 @@ net_stream_start_tls(mailstream *s, struct net_tls *tls)
 
 	low = net_stream_low_new(ns->fd, tls, ns->guard.kind, ns->timeout_ms,
 	    ns->interrupt_fd);
+	((struct net_stream *)low->data)->bytes_in = ns->bytes_in;
+	((struct net_stream *)low->data)->bytes_out = ns->bytes_out;
 	mailstream_set_low(s, low);
 	/* The socket now belongs to the new low level. */
 	ns->fd = -1;
@@ -227,6 +268,19 @@ net_stream_cancelled(mailstream *s)
 {
 	return s != NULL && s->low != NULL &&
 	    ((struct net_stream *)s->low->data)->cancelled;
+}
+
+void
+net_stream_bytes(mailstream *s, uint64_t *in, uint64_t *out)
+{
+	struct net_stream	*ns;
+
+	*in = *out = 0;
+	if (s == NULL || s->low == NULL)
+		return;
+	ns = s->low->data;
+	*in = ns->bytes_in;
+	*out = ns->bytes_out;
 }
 
 void

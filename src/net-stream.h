@@ -4,6 +4,8 @@
 #ifndef SKUA_NET_STREAM_H
 #define SKUA_NET_STREAM_H
 
+#include <stdint.h>
+
 #include <libetpan/libetpan.h>
 
 #include "net-guard.h"
@@ -25,5 +27,7 @@ const char	*net_stream_error(mailstream *);
 /* Whether the last failure was a cancel. */
 int		 net_stream_cancelled(mailstream *);
 void		 net_stream_set_timeout(mailstream *, int timeout_ms);
+/* Bytes read from and written to the server so far on this connection. */
+void		 net_stream_bytes(mailstream *, uint64_t *in, uint64_t *out);
 
 #endif

@@ -101,6 +101,19 @@ wait
 [ "$(grep -c DONE <<<"$out")" = 2 ] && ok "second open after a kick: DONE" ||
 	fail "after the kick: $out"
 
+echo "# --debug: the protocol trace, without the password"
+rm -f "$XDG_STATE_HOME/skua/skua.log"
+"$skua" --debug -F "$conf" sync mail/INBOX >/dev/null 2>&1
+log=$XDG_STATE_HOME/skua/skua.log
+grep -q "LOGIN $RIG_USER \*\*\*" "$log" && grep -q "< .* OK" "$log" &&
+	ok "the trace shows LOGIN with the password redacted" ||
+	fail "no redacted LOGIN in the trace"
+grep -q -- "$RIG_PASS" "$log" && fail "the password is in the log"
+ACCOUNT_PROBE_LOG=$tmp/probe.log "$probe" "$conf" mail open INBOX >/dev/null
+grep -q "open INBOX: the server sent [0-9]* bytes" "$tmp/probe.log" &&
+	ok "bytes per action logged: $(grep -o 'open INBOX: the server sent [0-9]* bytes' "$tmp/probe.log")" ||
+	fail "no byte count in the debug log"
+
 echo "# skua sync --bodies caches every text part"
 "$skua" -F "$conf" sync --bodies mail/Sent >/dev/null 2>&1 ||
 	fail "skua sync --bodies failed"
