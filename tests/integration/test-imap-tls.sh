@@ -124,6 +124,44 @@ fake() {
 	fi
 }
 
+echo "# an untrusted certificate: the user is asked (once, always, no)"
+aprobe=${top_builddir:-$here/../..}/tests/integration/account-probe
+. "$tmp/rig-good/rig.env"
+export XDG_CACHE_HOME=$tmp/xdg/cache XDG_DATA_HOME=$tmp/xdg/data \
+	XDG_STATE_HOME=$tmp/xdg/state
+printf '%s\n' "$RIG_PASS" > "$tmp/pass"
+cat > "$tmp/trust.conf" <<CONF
+[account mail]
+protocol = imap
+host = 127.0.0.1
+port = $RIG_IMAPS_PORT
+user = $RIG_USER
+password_command = cat $tmp/pass
+CONF
+trust() {	# ANSWER WANT-ONLINE WANT-QUESTION
+	local out
+	out=$("$aprobe" -t "$1" "$tmp/trust.conf" mail list)
+	if { [ "$2" = yes ] && ! grep -q "STATE online" <<<"$out"; } ||
+	    { [ "$2" = no ] && grep -q "STATE online" <<<"$out"; } ||
+	    { [ "$3" = yes ] && ! grep -q "QUESTION 2" <<<"$out"; } ||
+	    { [ "$3" = no ] && grep -q "QUESTION 2" <<<"$out"; }; then
+		echo "FAIL: trust $*: $out" >&2
+		failures=$((failures + 1))
+	else
+		echo "ok: answer $1: online $2, asked $3"
+	fi
+}
+trust no no yes
+trust once yes yes
+trust once yes yes
+[ ! -s "$XDG_DATA_HOME/skua/certificates" ] ||
+	{ echo "FAIL: 'once' was stored" >&2; failures=$((failures + 1)); }
+trust always yes yes
+grep -q "^127.0.0.1:$RIG_IMAPS_PORT sha256:" \
+	"$XDG_DATA_HOME/skua/certificates" ||
+	{ echo "FAIL: 'always' not stored" >&2; failures=$((failures + 1)); }
+trust no yes no
+
 echo "# hostile servers"
 fake imap-starttls-stripped.script 4 "refusing to continue without encryption" \
 	-t starttls "${login[@]}"
