@@ -50,6 +50,7 @@ struct imap_backend {
 	char				*selected;	/* folder, or NULL */
 	struct imap_session		*session;
 	char				*password;
+	char				*token;		/* OAuth 2 */
 	char				*trust_file;
 	char				*offline;	/* why, when offline */
 	time_t				 retry_at;
@@ -257,6 +258,7 @@ imap_backend_close(void *state)
 	store_cache_close(b->cache);
 	free(b->selected);
 	password_free(b->password);
+	password_free(b->token);
 	free(b->trust_file);
 	free(b->offline);
 	free(b);
@@ -281,19 +283,33 @@ static int
 imap_backend_password(struct imap_backend *b, struct backend_ctx *ctx,
     char **error)
 {
-	char	*question, *answer = NULL;
+	char	*question, *answer = NULL, *why = NULL;
 
-	if (b->password != NULL || b->account->oauth2_token_command != NULL)
+	if (b->account->oauth2_token_command != NULL) {
+		/* Tokens expire: run the command for each connection. */
+		password_free(b->token);
+		b->token = NULL;
+		if (password_run(b->account->oauth2_token_command, 30000,
+		    &b->token, &why) != PASSWORD_OK) {
+			*error = xasprintf("oauth2_token_command: %s", why);
+			free(why);
+			return -1;
+		}
+		return 0;
+	}
+	if (b->password != NULL)
 		return 0;
 	if (b->account->password != NULL) {
 		b->password = xstrdup(b->account->password);
 		return 0;
 	}
 	switch (password_run(b->account->password_command, 30000,
-	    &b->password, error)) {
+	    &b->password, &why)) {
 	case PASSWORD_OK:
 		return 0;
 	case PASSWORD_ERROR:
+		*error = xasprintf("password_command: %s", why);
+		free(why);
 		return -1;
 	case PASSWORD_NONE:
 		break;
@@ -369,6 +385,7 @@ imap_backend_connect(struct imap_backend *b, struct backend_ctx *ctx)
 		memset(&config, 0, sizeof config);
 		config.account = b->account;
 		config.password = b->password;
+		config.oauth2_token = b->token;
 		config.trusted = (const char * const *)(once[0] != NULL ?
 		    once : trusted);
 		config.interrupt_fd = backend_interrupt_fd(ctx);

@@ -231,6 +231,14 @@ imap_session_login(struct imap_session *s,
 	const struct config_account	*a = config->account;
 	int				 r;
 
+	/* A token is as good as a password to whoever reads it. */
+	if (!encrypted && !a->allow_plaintext_password &&
+	    (config->oauth2_token != NULL || config->password != NULL)) {
+		*error = xasprintf("%s: refusing to send the password over an "
+		    "unencrypted connection (allow_plaintext_password = yes "
+		    "allows it)", s->host);
+		return IMAP_SESSION_REFUSED;
+	}
 	if (config->oauth2_token != NULL) {
 		if (!mailimap_has_authentication(s->imap, "XOAUTH2")) {
 			*error = xasprintf("%s: the server does not offer "

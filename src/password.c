@@ -51,12 +51,12 @@ password_run(const char *command, int timeout_ms, char **out, char **error)
 	if (command == NULL || *command == '\0')
 		return PASSWORD_NONE;
 	if (pipe2(fds, O_CLOEXEC) == -1) {
-		*error = xasprintf("password_command: pipe: %s",
+		*error = xasprintf("pipe: %s",
 		    strerror(errno));
 		return PASSWORD_ERROR;
 	}
 	if ((pid = fork()) == -1) {
-		*error = xasprintf("password_command: fork: %s",
+		*error = xasprintf("fork: %s",
 		    strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
@@ -100,20 +100,20 @@ password_run(const char *command, int timeout_ms, char **out, char **error)
 		;
 	buf[len] = '\0';
 	if (timed_out) {
-		*error = xasprintf("password_command did not finish within "
-		    "%d s", timeout_ms / 1000);
+		*error = xasprintf("the command did not finish within %d s",
+		    timeout_ms / 1000);
 		explicit_bzero(buf, sizeof buf);
 		return PASSWORD_ERROR;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*error = xasprintf("password_command failed (exit status %d)",
+		*error = xasprintf("the command failed (exit status %d)",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		explicit_bzero(buf, sizeof buf);
 		return PASSWORD_ERROR;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0') {
-		*error = xstrdup("password_command printed nothing");
+		*error = xstrdup("the command printed nothing");
 		return PASSWORD_ERROR;
 	}
 	*out = xstrdup(buf);
