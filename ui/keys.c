@@ -34,10 +34,15 @@ static const struct {
 	{ "page-down", N_("move down a page") },
 	{ "page-up", N_("move up a page") },
 	{ "redraw", N_("redraw the screen") },
-	{ "open", N_("open the selected folder") },
+	{ "open", N_("open the selected folder or message") },
 	{ "focus-toggle", N_("switch between the sidebar and the index") },
 	{ "focus-sidebar", N_("go back to the sidebar") },
-	{ "cancel", N_("stop opening the folder") },
+	{ "cancel", N_("stop opening a folder or saving an attachment") },
+	{ "exit", N_("leave the pager or the attachment list") },
+	{ "next-message", N_("show the next message") },
+	{ "previous-message", N_("show the previous message") },
+	{ "view-attachments", N_("list the message's attachments") },
+	{ "save-entry", N_("save the selected attachment") },
 };
 
 static const struct {
@@ -83,6 +88,25 @@ static const struct {
 	{ KEYS_VIEW_SIDEBAR, KEY_RIGHT, KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_INDEX, 'q', KEYS_ACTION_FOCUS_SIDEBAR },
 	{ KEYS_VIEW_INDEX, KEY_LEFT, KEYS_ACTION_FOCUS_SIDEBAR },
+	{ KEYS_VIEW_INDEX, '\r', KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_INDEX, '\n', KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_INDEX, KEY_ENTER, KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_PAGER, ' ', KEYS_ACTION_PAGE_DOWN },
+	{ KEYS_VIEW_PAGER, '-', KEYS_ACTION_PAGE_UP },
+	{ KEYS_VIEW_PAGER, 'g', KEYS_ACTION_TOP },
+	{ KEYS_VIEW_PAGER, 'G', KEYS_ACTION_BOTTOM },
+	{ KEYS_VIEW_PAGER, 'J', KEYS_ACTION_NEXT_MESSAGE },
+	{ KEYS_VIEW_PAGER, 'N', KEYS_ACTION_NEXT_MESSAGE },
+	{ KEYS_VIEW_PAGER, 'K', KEYS_ACTION_PREVIOUS_MESSAGE },
+	{ KEYS_VIEW_PAGER, 'P', KEYS_ACTION_PREVIOUS_MESSAGE },
+	{ KEYS_VIEW_PAGER, 'v', KEYS_ACTION_VIEW_ATTACHMENTS },
+	{ KEYS_VIEW_PAGER, 'q', KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_PAGER, KEY_LEFT, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_PAGER, 27, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_ATTACH, 's', KEYS_ACTION_SAVE_ENTRY },
+	{ KEYS_VIEW_ATTACH, 'q', KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_ATTACH, KEY_LEFT, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_ATTACH, 27, KEYS_ACTION_EXIT },
 };
 
 int

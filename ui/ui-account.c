@@ -80,8 +80,8 @@ ui_account_failed(struct view_account *va, struct msg *m, const char *what)
 	free(text);
 }
 
-/* Events that may come with any request, or none. */
-static int
+/* Events that may come with any request, or none: 1 if m was one. */
+int
 ui_account_common(struct view_account *va, struct msg *m)
 {
 	switch (msg_type(m)) {

@@ -29,6 +29,7 @@
 static int			 ui_signal_pipe[2] = { -1, -1 };
 static pid_t			 ui_pid;
 static const struct config	*ui_config;
+static int			 ui_colors;
 
 static void
 ui_signal(int sig)
@@ -126,6 +127,28 @@ ui_main_lines(void)
 	return LINES > VIEW_BOTTOM_LINES ? LINES - VIEW_BOTTOM_LINES : 0;
 }
 
+/* Whether the VIEW_COLOR_* pairs are set up. */
+int
+ui_has_colors(void)
+{
+	return ui_colors;
+}
+
+/* Quote levels in colours the terminal's own background shows. */
+static void
+ui_colors_start(void)
+{
+	if (!has_colors() || start_color() != OK)
+		return;
+	use_default_colors();
+	if (COLOR_PAIRS <= VIEW_COLOR_QUOTE + VIEW_COLOR_QUOTES)
+		return;
+	init_pair(VIEW_COLOR_QUOTE, COLOR_CYAN, -1);
+	init_pair(VIEW_COLOR_QUOTE + 1, COLOR_GREEN, -1);
+	init_pair(VIEW_COLOR_QUOTE + 2, COLOR_YELLOW, -1);
+	ui_colors = 1;
+}
+
 /* The help screen: one line per binding, collected for scrolling. */
 struct ui_help {
 	char	**lines;
@@ -174,14 +197,23 @@ ui_draw_help(struct ui *ui)
 static void
 ui_draw_status(struct ui *ui)
 {
-	char	*status;
+	char	*status, *save, *both;
 	int	 y = LINES - 2;
 
 	if (ui->help)
 		status = xstrdup(_("skua: help"));
-	else if (ui->open.account != NULL)
+	else if (ui->pager.active)
+		status = view_pager_status(ui);
+	else if (ui->open.account != NULL) {
 		status = view_index_status(ui);
-	else
+		/* A save goes on when the pager is left. */
+		if ((save = view_pager_save_status(ui)) != NULL) {
+			both = xasprintf("%s  %s", status, save);
+			free(status);
+			free(save);
+			status = both;
+		}
+	} else
 		status = xasprintf(_("skua %s | %zu accounts | ?:help q:quit"),
 		    PACKAGE_VERSION, ui->naccounts);
 	attron(A_REVERSE);
@@ -206,7 +238,9 @@ ui_draw(struct ui *ui)
 	else {
 		if (ui->dirty & VIEW_DIRTY_SIDEBAR)
 			view_sidebar_draw(ui);
-		if (ui->dirty & VIEW_DIRTY_INDEX)
+		if ((ui->dirty & VIEW_DIRTY_INDEX) && ui->pager.active)
+			view_pager_draw(ui);
+		else if (ui->dirty & VIEW_DIRTY_INDEX)
 			view_index_draw(ui);
 	}
 	if (ui->dirty & VIEW_DIRTY_STATUS)
@@ -216,6 +250,7 @@ ui_draw(struct ui *ui)
 		if (ui->message != NULL)
 			draw_text(LINES - 1, 0, COLS, ui->message);
 	}
+	view_pager_prompt_draw(ui);
 	prompt_draw(ui);
 out:
 	wnoutrefresh(stdscr);
@@ -275,13 +310,20 @@ ui_key(struct ui *ui, int key)
 		prompt_key(ui, key);
 		return;
 	}
+	if (view_pager_prompting(ui)) {
+		view_pager_prompt_key(ui, key);
+		return;
+	}
 	if (ui->message != NULL) {
 		free(ui->message);
 		ui->message = NULL;
 		ui->dirty |= VIEW_DIRTY_MESSAGE;
 	}
-	view = ui->focus == VIEW_FOCUS_INDEX ? KEYS_VIEW_INDEX :
-	    KEYS_VIEW_SIDEBAR;
+	if (ui->pager.active)
+		view = ui->pager.attach ? KEYS_VIEW_ATTACH : KEYS_VIEW_PAGER;
+	else
+		view = ui->focus == VIEW_FOCUS_INDEX ? KEYS_VIEW_INDEX :
+		    KEYS_VIEW_SIDEBAR;
 	action = keys_lookup(view, key);
 	if (ui->help) {
 		ui_help_key(ui, action);
@@ -301,6 +343,17 @@ ui_key(struct ui *ui, int key)
 		ui->dirty |= VIEW_DIRTY_ALL;
 		break;
 	case KEYS_ACTION_FOCUS_TOGGLE:
+	case KEYS_ACTION_FOCUS_SIDEBAR:
+		if (ui->pager.active) {
+			ui_message(ui, _("%s does nothing in the %s."),
+			    keys_action_name(action), keys_view_name(view));
+			break;
+		}
+		if (action == KEYS_ACTION_FOCUS_SIDEBAR) {
+			ui->focus = VIEW_FOCUS_SIDEBAR;
+			ui->dirty |= VIEW_DIRTY_SIDEBAR | VIEW_DIRTY_INDEX;
+			break;
+		}
 		if (ui->focus == VIEW_FOCUS_INDEX)
 			ui->focus = VIEW_FOCUS_SIDEBAR;
 		else if (ui->open.account == NULL)
@@ -310,11 +363,9 @@ ui_key(struct ui *ui, int key)
 			ui->focus = VIEW_FOCUS_INDEX;
 		ui->dirty |= VIEW_DIRTY_SIDEBAR | VIEW_DIRTY_INDEX;
 		break;
-	case KEYS_ACTION_FOCUS_SIDEBAR:
-		ui->focus = VIEW_FOCUS_SIDEBAR;
-		ui->dirty |= VIEW_DIRTY_SIDEBAR | VIEW_DIRTY_INDEX;
-		break;
 	case KEYS_ACTION_CANCEL:
+		if (view_pager_cancel(ui))
+			break;
 		if (ui->open.account != NULL && ui->open.running) {
 			ui_account_cancel_open(ui);
 			ui_message(ui, _("Stopped opening %s."),
@@ -328,7 +379,9 @@ ui_key(struct ui *ui, int key)
 		    keys_name(key));
 		break;
 	default:
-		if (view == KEYS_VIEW_INDEX)
+		if (ui->pager.active)
+			handled = view_pager_key(ui, action);
+		else if (view == KEYS_VIEW_INDEX)
 			handled = view_index_key(ui, action);
 		else
 			handled = view_sidebar_key(ui, action);
@@ -362,6 +415,7 @@ static void
 ui_free(struct ui *ui)
 {
 	prompt_free(ui);
+	view_pager_free(ui);
 	model_folder_free(ui->open.model);
 	free(ui->open.folder);
 	free(ui->open.display);
@@ -401,6 +455,7 @@ ui_run(const struct config *config, char **error)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	ui_colors_start();
 	log_info("ui started, %zu accounts", config_account_count(config));
 
 	ui_account_start_all(&ui);

@@ -304,6 +304,13 @@ view_index_key(struct ui *ui, int action)
 		o->top = o->top > (size_t)page ? o->top - (size_t)page : 0;
 		model_folder_move(o->model, -page);
 		break;
+	case KEYS_ACTION_OPEN:
+		if (model_folder_count(o->model) == 0) {
+			ui_message(ui, _("No message to open."));
+			return 1;
+		}
+		view_pager_open(ui, model_folder_selected_uid(o->model));
+		return 1;
 	default:
 		return 0;
 	}

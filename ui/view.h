@@ -24,6 +24,10 @@ struct summary_folder;
 #define VIEW_DIRTY_CLEAR	0x10	/* erase first: resize, overlays */
 #define VIEW_DIRTY_ALL		0x1f
 
+/* Colour pairs, when the terminal has colours: quotes by level. */
+#define VIEW_COLOR_QUOTE	1
+#define VIEW_COLOR_QUOTES	3
+
 /* The bottom two lines: the status bar, then messages and prompts. */
 #define VIEW_BOTTOM_LINES	2
 
@@ -79,6 +83,66 @@ struct view_open {
 	size_t			 top;		/* first row on screen */
 };
 
+/* An attachment of the message in the pager, as the worker listed it. */
+struct view_attachment {
+	char		*section;
+	char		*name;		/* may be NULL */
+	char		*type;
+	uint64_t	 size;
+};
+
+struct pager_source;
+struct pager_line;
+
+/*
+ * The message in the pager (over the index), the attachment list over the
+ * pager, and a save running in the background. The text is the worker's,
+ * already decoded and sanitised; the pager only wraps and colours it.
+ */
+struct view_pager {
+	int			 active;	/* shown instead of the index */
+	int			 attach;	/* the attachment list is shown */
+
+	struct view_account	*account;
+	char			*folder;
+	uint32_t		 uid;
+	char			*from;		/* copied from the index row */
+	char			*subject;
+	int64_t			 date;
+
+	uint32_t		 request;	/* the fetch */
+	int			 running;
+	uint64_t		 done;		/* its progress */
+	uint64_t		 total;
+	char			*error;		/* why it failed, or NULL */
+	char			*text;		/* NULL until it comes */
+	uint32_t		 notes;		/* BACKEND_NOTE_* */
+	struct view_attachment	*attachments;
+	size_t			 nattachments;
+
+	/* Lines as built from the above, and cut to the width. */
+	struct pager_source	*sources;
+	size_t			 nsources;
+	struct pager_line	*lines;
+	size_t			 nlines;
+	int			 width;		/* of lines; 0: build again */
+	size_t			 top;		/* first line on screen */
+
+	size_t			 selected;	/* in the attachment list */
+	size_t			 attach_top;
+
+	struct view_account	*save_account;	/* a save, while running */
+	uint32_t		 save_request;
+	char			*save_name;
+	char			*save_path;
+	uint64_t		 save_done;
+	uint64_t		 save_total;
+
+	int			 prompting;	/* asking where to save */
+	char			 path[4096];
+	size_t			 path_len;
+};
+
 /* A question from a worker waiting for the user (prompt.c). */
 struct prompt_question {
 	struct view_account	*account;
@@ -101,6 +165,7 @@ struct ui {
 	size_t			 sidebar_top;
 
 	struct view_open	 open;
+	struct view_pager	 pager;
 
 	int			 dirty;		/* VIEW_DIRTY_* */
 	int			 quit;
@@ -119,6 +184,7 @@ void	ui_message(struct ui *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	ui_sidebar_width(void);
 int	ui_main_lines(void);
+int	ui_has_colors(void);
 
 /* draw.c: text on the screen by columns, never bytes. */
 int	draw_text(int y, int x, int width, const char *text);
@@ -135,6 +201,7 @@ void	ui_account_poll_done(struct ui *, const struct pollfd *, size_t);
 void	ui_account_open(struct ui *, struct view_account *,
 	    const struct view_folder *);
 void	ui_account_cancel_open(struct ui *);
+int	ui_account_common(struct view_account *, struct msg *);
 
 /* view-sidebar.c */
 void	view_sidebar_folder_update(struct view_account *,
@@ -151,6 +218,21 @@ int	view_index_key(struct ui *, int action);
 void	view_index_format_date(char *, size_t, int64_t, int64_t now);
 void	view_index_sender(const char *from, char *, size_t);
 char	*view_index_status(struct ui *);
+
+/* view-pager.c: the pager, the attachment list and saving. */
+void	view_pager_open(struct ui *, uint32_t uid);
+void	view_pager_close(struct ui *);
+void	view_pager_draw(struct ui *);
+int	view_pager_key(struct ui *, int action);
+char	*view_pager_status(struct ui *);
+char	*view_pager_save_status(struct ui *);
+int	view_pager_cancel(struct ui *);
+int	view_pager_prompting(const struct ui *);
+void	view_pager_prompt_key(struct ui *, int key);
+void	view_pager_prompt_draw(struct ui *);
+void	view_pager_free(struct ui *);
+char	*view_pager_safe_name(const char *);
+void	view_pager_format_size(char *, size_t, uint64_t);
 
 /* prompt.c */
 void	prompt_add(struct ui *, struct view_account *, uint32_t request,
