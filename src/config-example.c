@@ -14,6 +14,8 @@ config_example(void)
 "\n"
 "# Global options come before the first section.\n"
 "sidebar_width = 28\n"
+"# Check the open folder and the folder list every so many seconds.\n"
+"check_interval = 60\n"
 "\n"
 "# An IMAP account: mail stays on the server.\n"
 "[account work]\n"

@@ -20,6 +20,8 @@ static const char * const config_table_tls[] = {
 const struct config_table_key config_table_keys[] = {
 	{ CONFIG_TABLE_GLOBAL, "sidebar_width", CONFIG_TABLE_INT,
 	  GLOBAL(sidebar_width), NULL, 10, 60, "a width in columns" },
+	{ CONFIG_TABLE_GLOBAL, "check_interval", CONFIG_TABLE_INT,
+	  GLOBAL(check_interval), NULL, 0, 86400, "a number of seconds" },
 
 	{ CONFIG_TABLE_ACCOUNT, "protocol", CONFIG_TABLE_ENUM,
 	  ACCOUNT(protocol), config_table_protocols, 0, 0, NULL },

@@ -5,6 +5,7 @@
 
 struct config_values {
 	int	 sidebar_width;
+	int	 check_interval;
 };
 
 #endif

@@ -484,6 +484,7 @@ config_parse(const char *name, const char *text, size_t len,
 	c = xcalloc(1, sizeof *c);
 	c->file = xstrdup(name);
 	c->values.sidebar_width = 28;
+	c->values.check_interval = 60;
 	memset(&p, 0, sizeof p);
 	p.config = c;
 	p.name = name;
@@ -657,6 +658,12 @@ int
 config_sidebar_width(const struct config *c)
 {
 	return c->values.sidebar_width;
+}
+
+int
+config_check_interval(const struct config *c)
+{
+	return c->values.check_interval;
 }
 
 const char *

@@ -77,6 +77,8 @@ const struct config_binding *config_binding(const struct config *, size_t);
 
 /* Global options. */
 int			 config_sidebar_width(const struct config *);
+/* Seconds between checks of the open folder and the folder list (0: off). */
+int			 config_check_interval(const struct config *);
 
 const char		*config_protocol_name(enum config_protocol);
 const char		*config_tls_name(enum config_tls);

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "account.h"
 #include "backend.h"
@@ -349,6 +350,8 @@ ui_account_open(struct ui *ui, struct view_account *va,
 	same = o->account == va && strcmp(o->folder, f->name) == 0;
 	ui_account_cancel_open(ui);
 	if (!same) {
+		/* A background sync of the old folder now speaks to no one. */
+		o->check = 0;
 		free(o->folder);
 		free(o->display);
 		if (o->model == NULL)
@@ -368,4 +371,100 @@ ui_account_open(struct ui *ui, struct view_account *va,
 	o->running = 1;
 	ui->focus = VIEW_FOCUS_INDEX;
 	ui->dirty |= VIEW_DIRTY_ALL & ~VIEW_DIRTY_CLEAR;
+}
+
+static long long
+ui_account_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Replies to the background sync of the open folder: changes go into the
+ * model if that folder is still the one shown; nothing is cancelled when
+ * the user moves on (a cancel would cost the connection). */
+static void
+ui_account_check_reply(struct account *a, struct msg *m, void *arg)
+{
+	struct view_account	*va = arg;
+	struct ui		*ui = va->ui;
+	struct view_open	*o = &ui->open;
+
+	if (ui_account_common(va, m))
+		return;
+	if (msg_is_final(m))
+		prompt_forget(ui, va, msg_id(m));
+	if (o->check != msg_id(m))
+		return;
+	switch (msg_type(m)) {
+	case MSG_EV_ROWS:
+	case MSG_EV_FLAGS:
+	case MSG_EV_VANISHED:
+		if (o->account == va &&
+		    model_folder_event(o->model, m) == MODEL_FOLDER_INVALID)
+			log_warn("%s: %s: a bad event", __func__,
+			    va->config->name);
+		ui->dirty |= VIEW_DIRTY_INDEX | VIEW_DIRTY_STATUS |
+		    VIEW_DIRTY_SIDEBAR;
+		break;
+	case MSG_DONE:
+	case MSG_ERROR:
+	case MSG_CANCELLED:
+	case MSG_UNSUPPORTED:
+		o->check = 0;
+		break;
+	default:
+		break;
+	}
+	(void)a;
+}
+
+int
+ui_account_check_timeout(struct ui *ui)
+{
+	int		interval = config_check_interval(ui->config);
+	long long	left;
+
+	if (interval <= 0)
+		return -1;
+	if (ui->next_check == 0)
+		ui->next_check = ui_account_now_ms() + interval * 1000LL;
+	left = ui->next_check - ui_account_now_ms();
+	return left < 0 ? 0 : (int)(left > 3600000 ? 3600000 : left);
+}
+
+void
+ui_account_check(struct ui *ui)
+{
+	struct view_open	*o = &ui->open;
+	struct view_account	*va;
+	struct msg		*m;
+	size_t			 i;
+	int			 interval = config_check_interval(ui->config);
+
+	if (interval <= 0 || ui_account_now_ms() < ui->next_check)
+		return;
+	ui->next_check = ui_account_now_ms() + interval * 1000LL;
+	for (i = 0; i < ui->naccounts; i++) {
+		va = &ui->accounts[i];
+		if (va->worker == NULL || va->list_request != 0)
+			continue;
+		/* A list reconnects an offline account and refreshes counts. */
+		m = msg_new(MSG_REQ_FOLDER_LIST, 0);
+		va->list++;
+		va->list_online = 0;
+		va->list_request = account_request(va->worker, m,
+		    ui_account_list_reply, va, 0);
+	}
+	/* The open folder: a sync sends only what changed. */
+	if (o->account != NULL && o->account->worker != NULL && !o->running &&
+	    o->check == 0 && !o->account->offline) {
+		m = msg_new(MSG_REQ_SYNC, 0);
+		msg_add_str(m, o->folder);
+		msg_add_u32(m, 0);
+		o->check = account_request(o->account->worker, m,
+		    ui_account_check_reply, o->account, 0);
+	}
 }

@@ -469,7 +469,7 @@ ui_run(const struct config *config, char **error)
 		pfd[1].fd = ui_signal_pipe[0];
 		pfd[1].events = POLLIN;
 		pfd[1].revents = 0;
-		timeout = -1;
+		timeout = ui_account_check_timeout(&ui);
 		npfd = 2 + ui_account_poll_fill(&ui, pfd + 2, ui.naccounts,
 		    &timeout);
 		if (poll(pfd, npfd, timeout) == -1 && errno != EINTR)
@@ -480,6 +480,7 @@ ui_run(const struct config *config, char **error)
 			ui.quit = 1;
 		/* Events and keys only mark views dirty: one draw per turn. */
 		ui_account_poll_done(&ui, pfd + 2, npfd - 2);
+		ui_account_check(&ui);
 		while (!ui.quit && (key = getch()) != ERR)
 			ui_key(&ui, key);
 	}

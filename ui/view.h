@@ -76,6 +76,7 @@ struct view_open {
 	char			*display;
 	struct model_folder	*model;
 	uint32_t		 request;	/* the open, while running */
+	uint32_t		 check;		/* a background sync, or 0 */
 	int			 running;
 	int			 loaded;	/* the open finished once */
 	uint64_t		 done;		/* progress of the open */
@@ -173,6 +174,8 @@ struct ui {
 	int			 help;		/* showing the help screen */
 	size_t			 help_top;
 
+	long long		 next_check;	/* monotonic ms; 0: not set */
+
 	struct prompt_question	*questions;	/* the first is asked */
 	size_t			 nquestions;
 	char			 answer[1024];	/* typed so far */
@@ -201,6 +204,11 @@ void	ui_account_poll_done(struct ui *, const struct pollfd *, size_t);
 void	ui_account_open(struct ui *, struct view_account *,
 	    const struct view_folder *);
 void	ui_account_cancel_open(struct ui *);
+/* The periodic check (check_interval): milliseconds until it is due (-1:
+ * never), and the check itself: offline accounts retry, folder counts
+ * refresh, the open folder syncs, so other devices' changes show. */
+int	ui_account_check_timeout(struct ui *);
+void	ui_account_check(struct ui *);
 int	ui_account_common(struct view_account *, struct msg *);
 
 /* view-sidebar.c */

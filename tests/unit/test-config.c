@@ -131,6 +131,7 @@ test_empty(void **state)
 	assert_null(parse("", &c));
 	assert_int_equal(config_account_count(c), 0);
 	assert_int_equal(config_sidebar_width(c), 28);
+	assert_int_equal(config_check_interval(c), 60);
 	config_free(c);
 	assert_null(parse("\n\n   \n# only comments\n", &c));
 	config_free(c);
@@ -192,6 +193,8 @@ test_bad_values(void **state)
 	assert_refused(buf, "password_command needs a value");
 	assert_refused("sidebar_width = 5\n", "test.conf:1: sidebar_width: "
 	    "'5' is not a width in columns from 10 to 60");
+	assert_refused("check_interval = -1\n", "check_interval: '-1' is "
+	    "not a number of seconds from 0 to 86400");
 }
 
 static void
