@@ -528,6 +528,13 @@ imap_backend_sync_one(struct imap_backend *b, struct backend_ctx *ctx,
 	case IMAP_SYNC_OK:
 		free(b->selected);
 		b->selected = xstrdup(folder);
+		/* A new UIDVALIDITY: the old parts can never be used again. */
+		if (stats.reset && store_cache_drop_folder(b->cache, folder,
+		    &why) != STORE_CACHE_OK) {
+			log_warn("%s: %s", __func__, why);
+			free(why);
+			why = NULL;
+		}
 		log_info("%s: %s: %s: %s, %u new, %u changed, %u gone",
 		    __func__, b->account->name, folder, stats.method,
 		    stats.fetched, stats.changed, stats.vanished);

@@ -12,18 +12,29 @@ skua=${SKUA:-${top_builddir:-$here/../..}/skua}
 py=/usr/bin/python3
 tmp=$(mktemp -d)
 chmod 711 "$tmp"
-trap '"$rig" stop "$tmp/rig" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+cleanup() {
+	for d in "$tmp"/rig-*; do
+		[ -d "$d" ] && "$rig" stop "$d" >/dev/null 2>&1
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
+fail() { echo "FAIL: $profile: $*" >&2; failures=$((failures + 1)); }
+ok() { echo "ok: $profile: $*"; }
 
-"$rig" start "$tmp/rig" >/dev/null 2>&1 || { echo "rig failed" >&2; exit 1; }
-"$rig" populate "$tmp/rig" --big-attachment-mb 3 >/dev/null 2>&1
+# The same checks against the full and the reduced-capability server.
+run_profile() {
+profile=$1
+"$rig" start "$tmp/rig-$profile" --profile "$profile" >/dev/null 2>&1 ||
+	{ fail "rig failed"; return; }
+"$rig" populate "$tmp/rig-$profile" --big-attachment-mb 3 >/dev/null 2>&1
 # shellcheck disable=SC1091
-. "$tmp/rig/rig.env"
-export XDG_CACHE_HOME=$tmp/cache XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state
+. "$tmp/rig-$profile/rig.env"
+export XDG_CACHE_HOME=$tmp/$profile/cache XDG_DATA_HOME=$tmp/$profile/data \
+	XDG_STATE_HOME=$tmp/$profile/state
 printf '%s\n' "$RIG_PASS" > "$tmp/pass"
-conf=$tmp/skua.conf
+conf=$tmp/$profile.conf
 cat > "$conf" <<CONF
 [account mail]
 protocol = imap
@@ -52,7 +63,7 @@ PY
 big=$(sqlite3 "$db" "select uid from message where size > 3000000")
 small=$(sqlite3 "$db" "select uid from message where size < 3000 and \
     uid <> $big order by uid limit 1")
-[ -n "$big" ] && [ -n "$small" ] || { fail "no test messages"; exit 1; }
+[ -n "$big" ] && [ -n "$small" ] || { fail "no test messages"; return; }
 
 echo "# opening the message with a 3 MB attachment"
 # Make it unread first (through another client), and let skua see that.
@@ -81,15 +92,15 @@ grep -q 'Seen' <<<"$seen" && ok "\\Seen set on the server" ||
 	fail "server flags: $seen"
 
 echo "# saving the attachment"
-out=$("$probe" "$conf" mail save INBOX "$big" 2 "$tmp/saved.zip")
+out=$("$probe" "$conf" mail save INBOX "$big" 2 "$tmp/$profile-saved.zip")
 grep -q DONE <<<"$out" && grep -q PROGRESS <<<"$out" &&
 	ok "saved with progress" || fail "save: $out"
 want=$("$py" -c 'import random, hashlib
 print(hashlib.sha256(random.Random("1:big").randbytes(3 * 1024 * 1024)).hexdigest())')
-got=$(sha256sum "$tmp/saved.zip" | cut -d' ' -f1)
+got=$(sha256sum "$tmp/$profile-saved.zip" | cut -d' ' -f1)
 [ "$want" = "$got" ] && ok "saved attachment intact (sha256 $got)" ||
 	fail "checksum $got, want $want"
-out=$("$probe" "$conf" mail save INBOX "$big" 2 "$tmp/saved.zip")
+out=$("$probe" "$conf" mail save INBOX "$big" 2 "$tmp/$profile-saved.zip")
 grep -q "exists; not overwritten" <<<"$out" &&
 	ok "an existing file is not overwritten" || fail "overwrite: $out"
 
@@ -109,9 +120,9 @@ grep -q "LOGIN $RIG_USER \*\*\*" "$log" && grep -q "< .* OK" "$log" &&
 	ok "the trace shows LOGIN with the password redacted" ||
 	fail "no redacted LOGIN in the trace"
 grep -q -- "$RIG_PASS" "$log" && fail "the password is in the log"
-ACCOUNT_PROBE_LOG=$tmp/probe.log "$probe" "$conf" mail open INBOX >/dev/null
-grep -q "open INBOX: the server sent [0-9]* bytes" "$tmp/probe.log" &&
-	ok "bytes per action logged: $(grep -o 'open INBOX: the server sent [0-9]* bytes' "$tmp/probe.log")" ||
+ACCOUNT_PROBE_LOG=$tmp/$profile-probe.log "$probe" "$conf" mail open INBOX >/dev/null
+grep -q "open INBOX: the server sent [0-9]* bytes" "$tmp/$profile-probe.log" &&
+	ok "bytes per action logged: $(grep -o 'open INBOX: the server sent [0-9]* bytes' "$tmp/$profile-probe.log")" ||
 	fail "no byte count in the debug log"
 
 echo "# skua sync --bodies caches every text part"
@@ -121,7 +132,7 @@ sent=$(sqlite3 "$db" "select uid from message m join folder f on \
     m.folder_id = f.id where f.name = 'Sent' order by uid limit 1")
 
 echo "# offline"
-"$rig" stop "$tmp/rig" >/dev/null 2>&1
+"$rig" stop "$tmp/rig-$profile" >/dev/null 2>&1
 out=$("$probe" "$conf" mail fetch INBOX "$big")
 grep -q "Here is the archive" <<<"$out" && grep -q DONE <<<"$out" &&
 	ok "a cached message reads offline" || fail "offline cached: $out"
@@ -134,4 +145,8 @@ grep -q "TEXT section" <<<"$out" && grep -q DONE <<<"$out" &&
 	ok "a message cached by sync --bodies reads offline" ||
 	fail "offline after --bodies: $out"
 
+}
+
+run_profile full
+run_profile reduced
 [ "$failures" = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }

@@ -169,6 +169,8 @@ fake imap-starttls-missing.script 4 "does not offer STARTTLS" \
 	-t starttls "${login[@]}"
 fake imap-huge-literal.script 1 "a literal of more than" \
 	-t none -P -F "${login[@]}"
+fake imap-deep-nesting.script 1 "parentheses nested deeper than" \
+	-t none -P -F "${login[@]}"
 fake imap-drop-mid-fetch.script 1 "the connection closed with" \
 	-t none -P -F "${login[@]}"
 fake imap-silent.script 1 "did not answer in time" \
