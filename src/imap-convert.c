@@ -84,50 +84,49 @@ imap_convert_header(const char *value)
 	return out;
 }
 
+/* Seconds since the epoch for a date, time and zone (+0130 is 130); 0 for
+ * a date that cannot be. */
+static int64_t
+imap_convert_epoch(int year, int month, int day, int hour, int min, int sec,
+    int zone)
+{
+	struct tm	tm;
+
+	if (month < 1 || month > 12 || day < 1 || day > 31)
+		return 0;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	return (int64_t)timegm(&tm) - (zone / 100) * 3600 - (zone % 100) * 60;
+}
+
 int64_t
 imap_convert_date(const char *value)
 {
 	struct mailimf_date_time	*dt = NULL;
-	struct tm			 tm;
 	size_t				 indx = 0;
 	int64_t				 t;
-	int				 zone;
 
 	if (value == NULL || mailimf_date_time_parse(value, strlen(value),
 	    &indx, &dt) != MAILIMF_NO_ERROR || dt == NULL)
 		return 0;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = dt->dt_year - 1900;
-	tm.tm_mon = dt->dt_month - 1;
-	tm.tm_mday = dt->dt_day;
-	tm.tm_hour = dt->dt_hour;
-	tm.tm_min = dt->dt_min;
-	tm.tm_sec = dt->dt_sec;
-	zone = dt->dt_zone;	/* +0130 is 130 */
+	t = imap_convert_epoch(dt->dt_year, dt->dt_month, dt->dt_day,
+	    dt->dt_hour, dt->dt_min, dt->dt_sec, dt->dt_zone);
 	mailimf_date_time_free(dt);
-	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31)
-		return 0;
-	t = timegm(&tm);
-	return t - (zone / 100) * 3600 - (zone % 100) * 60;
+	return t;
 }
 
 static int64_t
 imap_convert_internal_date(const struct mailimap_date_time *d)
 {
-	struct tm	tm;
-
 	if (d == NULL)
 		return 0;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = d->dt_year - 1900;
-	tm.tm_mon = d->dt_month - 1;
-	tm.tm_mday = d->dt_day;
-	tm.tm_hour = d->dt_hour;
-	tm.tm_min = d->dt_min;
-	tm.tm_sec = d->dt_sec;
-	return (int64_t)timegm(&tm) - (d->dt_zone / 100) * 3600 -
-	    (d->dt_zone % 100) * 60;
+	return imap_convert_epoch(d->dt_year, d->dt_month, d->dt_day,
+	    d->dt_hour, d->dt_min, d->dt_sec, d->dt_zone);
 }
 
 /* "Name <mailbox@host>, ..." from an address list, decoded. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "imap-utf7.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static const char imap_utf7_alphabet[] =
@@ -127,41 +128,6 @@ fail:
 	return NULL;
 }
 
-/* Decode one strict UTF-8 sequence at s; the code point, or -1 for an
- * invalid, overlong, surrogate or truncated one. *used is its length. */
-static long
-imap_utf7_get_utf8(const unsigned char *s, size_t *used)
-{
-	long	c;
-	size_t	n, i;
-
-	if (s[0] < 0x80) {
-		*used = 1;
-		return s[0];
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return -1;
-	/* The NUL terminator is not a continuation byte: no overrun. */
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*used = n;
-	return c;
-}
 
 /* The base64 state of an open run. */
 struct imap_utf7_run {
@@ -201,7 +167,7 @@ imap_utf7_encode(const char *utf8)
 	const unsigned char	*s = (const unsigned char *)utf8;
 	struct imap_utf7_run	 run = { 0, 0 };
 	char			*out, *o;
-	size_t			 used;
+	size_t			 used, left;
 	long			 c;
 	int			 in_run = 0;
 
@@ -209,12 +175,14 @@ imap_utf7_encode(const char *utf8)
 		return NULL;
 	/* Worst case: a lone control character costs "&AAE-", 5 bytes. */
 	out = o = xreallocarray(NULL, strlen(utf8) + 1, 5);
+	left = strlen(utf8);
 	while (*s != '\0') {
-		if ((c = imap_utf7_get_utf8(s, &used)) == -1) {
+		if ((c = utf8_decode(s, left, &used)) == -1) {
 			free(out);
 			return NULL;
 		}
 		s += used;
+		left -= used;
 		if (c >= 0x20 && c <= 0x7e) {
 			if (in_run) {
 				o = imap_utf7_close_run(&run, o);

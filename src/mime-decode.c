@@ -13,6 +13,7 @@
 #include <libetpan/libetpan.h>
 
 #include "mime-decode.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 void
@@ -43,33 +44,6 @@ mime_decode_transfer(const char *encoding, const char *in, size_t len,
 	*outlen = len;
 }
 
-static int
-mime_decode_is_utf8(const unsigned char *s, size_t len)
-{
-	size_t	i = 0, n, k;
-
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			n = 1;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			n = 2;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			n = 3;
-		else
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return 0;
-		}
-		i += n + 1;
-	}
-	return 1;
-}
-
 char *
 mime_decode_charset(const char *charset, const char *in, size_t len,
     int *unknown)
@@ -84,7 +58,7 @@ mime_decode_charset(const char *charset, const char *in, size_t len,
 	if (from == NULL || strcasecmp(from, "us-ascii") == 0 ||
 	    strcasecmp(from, "iso-8859-1") == 0 ||
 	    strcasecmp(from, "latin1") == 0) {
-		if (mime_decode_is_utf8((const unsigned char *)in, len))
+		if (utf8_is_valid(in, len))
 			from = "UTF-8";
 		else
 			from = "WINDOWS-1252";

@@ -7,43 +7,8 @@
 #include <string.h>
 
 #include "mime-sanitize.h"
+#include "utf8.h"
 #include "xmalloc.h"
-
-/* Decode one UTF-8 sequence at s (len bytes left); the code point, or -1
- * for an invalid, overlong or truncated sequence. *used is its length. */
-static long
-mime_sanitize_decode(const unsigned char *s, size_t len, size_t *used)
-{
-	long	c;
-	size_t	n, i;
-
-	*used = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return -1;
-	if (len < n)
-		return -1;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*used = n;
-	return c;
-}
 
 /* Code points never shown: C0/C1 controls, DEL, bidi embeddings, overrides
  * and isolates, and the line/paragraph separators. */
@@ -67,7 +32,7 @@ mime_sanitize(const char *s, size_t len, int flags)
 	/* Each invalid byte becomes 3 bytes (U+FFFD) at most. */
 	out = o = xmalloc(len * 3 + 1);
 	while (i < len) {
-		c = mime_sanitize_decode(p + i, len - i, &used);
+		c = utf8_decode(p + i, len - i, &used);
 		if (c == -1) {
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3;

@@ -14,6 +14,7 @@
 #include <libetpan/libetpan.h>
 
 #include "mime-structure.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* The first line of the text form; a new layout gets a new one. */
@@ -65,42 +66,6 @@ mime_structure_buf_addc(struct mime_structure_buf *b, char c)
 	mime_structure_buf_add(b, &c, 1);
 }
 
-/* Decode one strict UTF-8 sequence of at most len bytes at s; the code
- * point, or -1 (invalid, overlong, surrogate, truncated). */
-static long
-mime_structure_utf8(const unsigned char *s, size_t len, size_t *used)
-{
-	long	c;
-	size_t	n, i;
-
-	*used = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return -1;
-	if (len < n)
-		return -1;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*used = n;
-	return c;
-}
-
 /* Whether s is valid UTF-8 (used on names read back from the mirror). */
 static int
 mime_structure_is_utf8(const char *s)
@@ -109,7 +74,7 @@ mime_structure_is_utf8(const char *s)
 	size_t			 len = strlen(s), used;
 
 	while (len > 0) {
-		if (mime_structure_utf8(p, len, &used) == -1)
+		if (utf8_decode(p, len, &used) == -1)
 			return 0;
 		p += used;
 		len -= used;
@@ -132,7 +97,7 @@ mime_structure_clean(const char *in, size_t len)
 			i++;
 			continue;
 		}
-		if (mime_structure_utf8(p + i, len - i, &used) == -1) {
+		if (utf8_decode(p + i, len - i, &used) == -1) {
 			memcpy(o, MIME_STRUCTURE_REPLACEMENT, 3);
 			o += 3;
 			i++;
