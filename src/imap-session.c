@@ -319,7 +319,7 @@ imap_session_open(const struct imap_session_config *config,
 		fatal("out of memory");
 	stream = mailstream_new(net_stream_low_new(fd, tls, NET_GUARD_IMAP,
 	    config->timeout_ms > 0 ? config->timeout_ms : NET_READ_TIMEOUT,
-	    config->interrupt_fd), 8192);
+	    config->interrupt_fd), 128 * 1024);
 	if (stream == NULL)
 		fatal("out of memory");
 	r = mailimap_connect(s->imap, stream);

@@ -52,58 +52,114 @@ imap_sync_fail(struct imap_sync *sy, int r, const char *doing)
 	return IMAP_SYNC_ERROR;
 }
 
-/* Convert a FETCH result, store it, report it. */
-static enum imap_sync_status
-imap_sync_store_rows(struct imap_sync *sy, clist *result, uint32_t above)
-{
+/* Rows converted as libetpan parses them (mailimap_set_msg_att_handler),
+ * so a window of thousands of messages never sits in memory as libetpan's
+ * structures: each is converted and freed at once. */
+struct imap_sync_batch {
 	struct store_message	*rows;
-	clistiter		*it;
-	size_t			 n = 0, i;
-	enum store_status	 status;
+	size_t			 n;
+	size_t			 cap;
+	uint32_t		 above;	/* keep only UIDs above this */
+};
 
-	rows = xcalloc(clist_count(result) + 1, sizeof *rows);
-	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
-		if (imap_convert_message(clist_content(it), &rows[n]) != 0)
-			continue;
-		/* "UID FETCH n:*" also returns the last message below n. */
-		if (rows[n].uid <= above) {
-			store_message_clear(&rows[n]);
-			continue;
+static void
+imap_sync_on_message(struct mailimap_msg_att *att, void *arg)
+{
+	struct imap_sync_batch	*b = arg;
+	struct store_message	*m;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap == 0 ? 256 : b->cap * 2;
+		b->rows = xreallocarray(b->rows, b->cap, sizeof *b->rows);
+	}
+	m = &b->rows[b->n];
+	if (imap_convert_message(att, m) != 0)
+		return;
+	/* "UID FETCH n:*" also returns the last message below n, and an
+	 * unsolicited FETCH (a flag change) has no envelope: not a row. */
+	if (m->uid <= b->above || (m->size == 0 && m->internal_date == 0)) {
+		store_message_clear(m);
+		return;
+	}
+	b->n++;
+}
+
+/* libetpan 1.9.4 calls the message handler only while a progress callback
+ * is set too (as with the body handler in LIBETPAN.md): this one is it. */
+static void
+imap_sync_on_progress(size_t current, size_t maximum, void *context)
+{
+	(void)current;
+	(void)maximum;
+	(void)context;
+}
+
+static void
+imap_sync_batch_clear(struct imap_sync_batch *b)
+{
+	while (b->n > 0)
+		store_message_clear(&b->rows[--b->n]);
+}
+
+/* One FETCH of full rows through the handler, then store and report them. */
+static enum imap_sync_status
+imap_sync_fetch_rows(struct imap_sync *sy, struct mailimap_set *set,
+    int by_uid, uint32_t above, const char *doing)
+{
+	struct mailimap_fetch_type	*type;
+	struct imap_sync_batch		 b;
+	enum imap_sync_status		 status = IMAP_SYNC_OK;
+	clist				*result = NULL;
+	int				 r;
+
+	memset(&b, 0, sizeof b);
+	b.above = above;
+	type = imap_convert_fetch_type(sy->condstore);
+	mailimap_set_msg_att_handler(sy->imap, imap_sync_on_message, &b);
+	mailimap_set_progress_callback(sy->imap, NULL, imap_sync_on_progress,
+	    NULL);
+	if (by_uid)
+		r = mailimap_uid_fetch(sy->imap, set, type, &result);
+	else
+		r = mailimap_fetch(sy->imap, set, type, &result);
+	mailimap_set_progress_callback(sy->imap, NULL, NULL, NULL);
+	mailimap_set_msg_att_handler(sy->imap, NULL, NULL);
+	mailimap_fetch_type_free(type);
+	if (r != MAILIMAP_NO_ERROR) {
+		/* libetpan 1.9.4 frees result itself after a NO. */
+		imap_sync_batch_clear(&b);
+		free(b.rows);
+		return imap_sync_fail(sy, r, doing);
+	}
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	if (b.n > 0) {
+		if (store_mirror_messages_put(sy->mirror, sy->folder, b.rows,
+		    b.n) != STORE_OK) {
+			*sy->error = xasprintf("%s: storing messages in the "
+			    "mirror failed", sy->folder);
+			status = IMAP_SYNC_ERROR;
+		} else {
+			sy->stats->fetched += b.n;
+			if (sy->cb->rows != NULL)
+				sy->cb->rows(sy->cb->arg, b.rows, b.n);
 		}
-		n++;
 	}
-	status = n > 0 ? store_mirror_messages_put(sy->mirror, sy->folder,
-	    rows, n) : STORE_OK;
-	if (status == STORE_OK && n > 0) {
-		sy->stats->fetched += n;
-		if (sy->cb->rows != NULL)
-			sy->cb->rows(sy->cb->arg, rows, n);
-	}
-	for (i = 0; i < n; i++)
-		store_message_clear(&rows[i]);
-	free(rows);
-	if (status != STORE_OK) {
-		*sy->error = xasprintf("%s: storing messages in the mirror "
-		    "failed", sy->folder);
-		return IMAP_SYNC_ERROR;
-	}
-	return IMAP_SYNC_OK;
+	imap_sync_batch_clear(&b);
+	free(b.rows);
+	return status;
 }
 
 /* A cold folder: sequence-number windows from the top down. */
 static enum imap_sync_status
 imap_sync_cold(struct imap_sync *sy, uint32_t exists)
 {
-	struct mailimap_fetch_type	*type;
-	struct mailimap_set		*set;
-	enum imap_sync_status		 status = IMAP_SYNC_OK;
-	clist				*result;
-	uint32_t			 hi = exists, lo, w;
-	size_t				 step = 0;
-	int				 r;
+	struct mailimap_set	*set;
+	enum imap_sync_status	 status = IMAP_SYNC_OK;
+	uint32_t		 hi = exists, lo, w;
+	size_t			 step = 0;
 
 	sy->stats->method = "cold";
-	type = imap_convert_fetch_type(sy->condstore);
 	while (hi >= 1) {
 		w = imap_sync_windows[step];
 		if (step + 1 < sizeof imap_sync_windows /
@@ -111,16 +167,8 @@ imap_sync_cold(struct imap_sync *sy, uint32_t exists)
 			step++;
 		lo = hi > w ? hi - w + 1 : 1;
 		set = mailimap_set_new_interval(lo, hi);
-		result = NULL;
-		r = mailimap_fetch(sy->imap, set, type, &result);
+		status = imap_sync_fetch_rows(sy, set, 0, 0, "FETCH");
 		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR) {
-			/* libetpan 1.9.4 frees result itself after a NO. */
-			status = imap_sync_fail(sy, r, "FETCH");
-			break;
-		}
-		status = imap_sync_store_rows(sy, result, 0);
-		mailimap_fetch_list_free(result);
 		if (status != IMAP_SYNC_OK)
 			break;
 		if (imap_sync_cancelled(sy, exists - lo + 1, exists)) {
@@ -129,7 +177,6 @@ imap_sync_cold(struct imap_sync *sy, uint32_t exists)
 		}
 		hi = lo - 1;
 	}
-	mailimap_fetch_type_free(type);
 	return status;
 }
 
@@ -137,24 +184,13 @@ imap_sync_cold(struct imap_sync *sy, uint32_t exists)
 static enum imap_sync_status
 imap_sync_new(struct imap_sync *sy, uint32_t maxuid)
 {
-	struct mailimap_fetch_type	*type;
-	struct mailimap_set		*set;
-	enum imap_sync_status		 status;
-	clist				*result = NULL;
-	int				 r;
+	struct mailimap_set	*set;
+	enum imap_sync_status	 status;
 
-	type = imap_convert_fetch_type(sy->condstore);
 	set = mailimap_set_new_interval(maxuid + 1, 0);
-	r = mailimap_uid_fetch(sy->imap, set, type, &result);
+	status = imap_sync_fetch_rows(sy, set, 1, maxuid,
+	    "UID FETCH (new messages)");
 	mailimap_set_free(set);
-	mailimap_fetch_type_free(type);
-	if (r != MAILIMAP_NO_ERROR) {
-		/* libetpan 1.9.4 has freed result after a NO but left the
-		 * pointer set: freeing it again would crash. */
-		return imap_sync_fail(sy, r, "UID FETCH (new messages)");
-	}
-	status = imap_sync_store_rows(sy, result, maxuid);
-	mailimap_fetch_list_free(result);
 	return status;
 }
 
