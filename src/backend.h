@@ -69,6 +69,7 @@ struct backend {
 /* MSG_EV_QUESTION kinds, and the answers the UI sends back. */
 #define BACKEND_QUESTION_PASSWORD	1	/* answer: the password */
 #define BACKEND_QUESTION_CERTIFICATE	2	/* "once", "always" or "no" */
+#define BACKEND_QUESTION_CONFIRM	3	/* "y"/"yes", anything else no */
 
 /* MSG_EV_STATE values (u32 state, str detail). */
 #define BACKEND_STATE_ONLINE		1

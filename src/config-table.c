@@ -45,6 +45,9 @@ const struct config_table_key config_table_keys[] = {
 	  ACCOUNT(tls_fingerprint), NULL, 0, 0, NULL },
 	{ CONFIG_TABLE_ACCOUNT, "allow_plaintext_password", CONFIG_TABLE_BOOL,
 	  ACCOUNT(allow_plaintext_password), NULL, 0, 0, NULL },
+	{ CONFIG_TABLE_ACCOUNT, "download_confirm_mb", CONFIG_TABLE_INT,
+	  ACCOUNT(download_confirm_mb), NULL, 0, 100000,
+	  "a size in megabytes" },
 
 	{ 0, NULL, 0, 0, NULL, 0, 0, NULL }
 };

@@ -364,6 +364,7 @@ config_section(struct config_parser *p, char *text)
 		}
 		p->account = xcalloc(1, sizeof *p->account);
 		p->account->name = xstrdup(name);
+		p->account->download_confirm_mb = 10;
 		p->account->line = p->line;
 		c->accounts = xreallocarray(c->accounts, c->naccounts + 1,
 		    sizeof *c->accounts);

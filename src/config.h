@@ -37,6 +37,7 @@ struct config_account {
 	char			*tls_ca_file;
 	char			*tls_fingerprint;	/* "sha256:" + 64 hex */
 	int			 allow_plaintext_password;
+	int			 download_confirm_mb;	/* ask above; 0: never */
 	int			 line;		/* where the section starts */
 };
 

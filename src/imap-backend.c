@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -869,6 +870,31 @@ imap_backend_mark_seen(struct imap_backend *b, struct backend_ctx *ctx,
 	backend_emit(ctx, m);
 }
 
+/* Ask before downloading a display part bigger than download_confirm_mb
+ * (a 50 MB "text" over a phone link is a choice, not a surprise). 1 to go
+ * ahead: it is small, cached, or the user said yes. */
+static int
+imap_backend_confirm(struct imap_backend *b, struct backend_ctx *ctx,
+    const char *folder, uint32_t uidvalidity, uint32_t uid,
+    const struct mime_part *part)
+{
+	char	*question, *answer = NULL;
+	int	 yes;
+
+	if (b->account->download_confirm_mb <= 0 ||
+	    part->size <= (uint64_t)b->account->download_confirm_mb * 1048576 ||
+	    store_cache_has(b->cache, folder, uidvalidity, uid, part->section))
+		return 1;
+	question = xasprintf("The text of this message is %.1f MB. Download "
+	    "it? (y/n)", part->size / 1048576.0);
+	yes = backend_ask(ctx, BACKEND_QUESTION_CONFIRM, question,
+	    &answer) == 0 && answer != NULL && (strcasecmp(answer, "y") == 0 ||
+	    strcasecmp(answer, "yes") == 0);
+	free(question);
+	free(answer);
+	return yes;
+}
+
 static enum backend_status
 imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
     const char *folder, uint32_t uid, const char *section, char **error)
@@ -903,6 +929,13 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		msg_add_u32(m, BACKEND_NOTE_NO_TEXT);
 		msg_add_str(m, "");
 		backend_emit(ctx, m);
+		goto out;
+	}
+	if (!imap_backend_confirm(b, ctx, folder, uidvalidity, uid, part)) {
+		*error = xasprintf("not downloaded: its text is %.1f MB "
+		    "(download_confirm_mb = %d)", part->size / 1048576.0,
+		    b->account->download_confirm_mb);
+		status = BACKEND_ERROR;
 		goto out;
 	}
 	imap_backend_meter_start(b, &meter);

@@ -22,6 +22,7 @@
 
 static int	 finished, result = 1;
 static const char *trust_answer = "no";
+static const char *confirm_answer = "n";
 
 static long
 elapsed_ms(void)
@@ -42,6 +43,7 @@ reply(struct account *a, struct msg *m, void *arg)
 	struct summary		s;
 	struct summary_folder	f;
 	uint32_t		n, u, code, qid, kind, maxuid = 0;
+	const char		*answer;
 	uint64_t		done, total;
 	char			*text = NULL;
 
@@ -123,10 +125,10 @@ reply(struct account *a, struct msg *m, void *arg)
 	case MSG_EV_QUESTION:
 		msg_get_u32(m, &qid);
 		msg_get_u32(m, &kind);
-		printf("QUESTION %u answered %s", kind,
-		    kind == BACKEND_QUESTION_CERTIFICATE ? trust_answer : "");
-		account_answer(a, qid, kind == BACKEND_QUESTION_CERTIFICATE ?
-		    trust_answer : "");
+		answer = kind == BACKEND_QUESTION_CERTIFICATE ? trust_answer :
+		    kind == BACKEND_QUESTION_CONFIRM ? confirm_answer : "";
+		printf("QUESTION %u answered %s", kind, answer);
+		account_answer(a, qid, answer);
 		break;
 	case MSG_DONE:
 		printf("DONE");
@@ -191,9 +193,11 @@ main(int argc, char **argv)
 	char				*errors = NULL;
 	int				 ch, t;
 
-	while ((ch = getopt(argc, argv, "t:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:y")) != -1) {
 		if (ch == 't')
 			trust_answer = optarg;
+		else if (ch == 'y')
+			confirm_answer = "y";
 		else
 			return 2;
 	}

@@ -43,6 +43,7 @@ port = $RIG_IMAPS_PORT
 tls_ca_file = $RIG_CA
 user = $RIG_USER
 password_command = cat $tmp/pass
+download_confirm_mb = 1
 CONF
 db=$XDG_CACHE_HOME/skua/mail/mirror.db
 last_out() { grep -o 'out=[0-9]*' "$RIG_LOG" | tail -1 | cut -d= -f2; }
@@ -90,6 +91,18 @@ seen=$(imap 'c.select("INBOX")' \
 	"print(c.uid('FETCH', '$big', '(FLAGS)')[1][0].decode())")
 grep -q 'Seen' <<<"$seen" && ok "\\Seen set on the server" ||
 	fail "server flags: $seen"
+
+echo "# a text part over download_confirm_mb is a question"
+imap 'c.append("INBOX", None, None, b"From: x@example.org\r\nSubject: Huge text\r\nContent-Type: text/plain\r\n\r\n" + b"0123456789abcdef\r\n" * 120000)'
+"$probe" "$conf" mail open INBOX >/dev/null
+huge=$(sqlite3 "$db" "select uid from message where subject = 'Huge text'")
+out=$("$probe" "$conf" mail fetch INBOX "$huge")
+grep -q "QUESTION 3 answered n" <<<"$out" &&
+	grep -q "ERROR not downloaded: its text is 2.1 MB" <<<"$out" &&
+	ok "declined: not downloaded" || fail "declined: $out"
+out=$("$probe" -y "$conf" mail fetch INBOX "$huge")
+grep -q "TEXT section 1 type text/plain notes 0 bytes 2040000" <<<"$out" &&
+	ok "accepted: shown" || fail "accepted: $(head -5 <<<"$out")"
 
 echo "# saving the attachment"
 out=$("$probe" "$conf" mail save INBOX "$big" 2 "$tmp/$profile-saved.zip")
