@@ -727,15 +727,19 @@ static void
 imap_backend_emit_attachment(const struct mime_part *p, void *arg)
 {
 	struct msg	*m = msg_new(MSG_EV_PART, 0);
-	char		*type = xasprintf("%s/%s", p->type, p->subtype);
+	char		*type = xasprintf("%s/%s", p->type, p->subtype), *name;
 
+	/* The sender's name is shown: no controls or bidi tricks on screen. */
+	name = p->name != NULL ? mime_sanitize(p->name, strlen(p->name), 0) :
+	    NULL;
 	msg_add_u32(m, BACKEND_PART_ATTACHMENT);
 	msg_add_str(m, p->section);
-	msg_add_str(m, p->name);
+	msg_add_str(m, name);
 	msg_add_str(m, type);
 	msg_add_u64(m, p->size);
 	backend_emit(arg, m);
 	free(type);
+	free(name);
 }
 
 static void

@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "core.h"
 #include "keys.h"
+#include "mime-filename.h"
 #include "model-folder.h"
 #include "msg.h"
 #include "view.h"
@@ -69,43 +70,6 @@ view_pager_format_size(char *buf, size_t len, uint64_t n)
 		snprintf(buf, len, "%.0fM", (double)n / m);
 	else
 		snprintf(buf, len, "%.1fG", (double)n / g);
-}
-
-/*
- * A file name for an attachment's name, safe to put after a directory: the
- * part after the last '/' or '\', without control characters (C0, DEL, C1
- * in UTF-8) and leading dots; "attachment" if nothing is left. The caller
- * frees it.
- */
-char *
-view_pager_safe_name(const char *name)
-{
-	const unsigned char	*p, *base;
-	char			*out, *q;
-
-	base = (const unsigned char *)(name != NULL ? name : "");
-	for (p = base; *p != '\0'; p++) {
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	}
-	out = q = xmalloc(strlen((const char *)base) + 1);
-	for (p = base; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			continue;
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			p++;
-			continue;
-		}
-		if (*p == '.' && q == out)
-			continue;
-		*q++ = (char)*p;
-	}
-	*q = '\0';
-	if (*out == '\0') {
-		free(out);
-		return xstrdup("attachment");
-	}
-	return out;
 }
 
 /* --- state --------------------------------------------------------------- */
@@ -913,7 +877,7 @@ pager_save_start(struct ui *ui)
 	msg_add_str(m, path);
 	pager_clear_save(p);
 	p->save_account = p->account;
-	p->save_name = view_pager_safe_name(a->name);
+	p->save_name = mime_filename_safe(a->name);
 	p->save_path = path;
 	p->save_request = account_request(p->account->worker, m,
 	    pager_save_reply, p->account, 0);
@@ -938,7 +902,7 @@ pager_save_ask(struct ui *ui)
 		    p->save_name);
 		return;
 	}
-	name = view_pager_safe_name(p->attachments[p->selected].name);
+	name = mime_filename_safe(p->attachments[p->selected].name);
 	n = snprintf(p->path, sizeof p->path, "%s/%s",
 	    home != NULL && *home != '\0' ? home : ".", name);
 	free(name);

@@ -239,7 +239,6 @@ int	view_pager_prompting(const struct ui *);
 void	view_pager_prompt_key(struct ui *, int key);
 void	view_pager_prompt_draw(struct ui *);
 void	view_pager_free(struct ui *);
-char	*view_pager_safe_name(const char *);
 void	view_pager_format_size(char *, size_t, uint64_t);
 
 /* prompt.c */
