@@ -97,6 +97,14 @@ prompt_key(struct ui *ui, int key)
 	if (!prompt_active(ui) || key == KEY_RESIZE)
 		return;
 	q = &ui->questions[0];
+	if (q->kind == BACKEND_QUESTION_CONFIRM) {
+		if (key == 'y' || key == 'Y')
+			prompt_answer(ui, "yes");
+		else if (key == 'n' || key == 'N' || key == PROMPT_ESCAPE ||
+		    key == 'G' - 64)
+			prompt_answer(ui, "no");
+		return;
+	}
 	if (q->kind == BACKEND_QUESTION_CERTIFICATE) {
 		switch (key) {
 		case 'o':
@@ -206,7 +214,8 @@ prompt_draw(struct ui *ui)
 	draw_blank(LINES - 1, 0, COLS);
 	x = draw_text(LINES - 1, 0, COLS - 1, lines[n - 1]);
 	if (q->kind != BACKEND_QUESTION_PASSWORD &&
-	    q->kind != BACKEND_QUESTION_CERTIFICATE && x < COLS - 1)
+	    q->kind != BACKEND_QUESTION_CERTIFICATE &&
+	    q->kind != BACKEND_QUESTION_CONFIRM && x < COLS - 1)
 		x += draw_text(LINES - 1, x + 1, COLS - x - 2, ui->answer) + 1;
 	else if (x < COLS - 1)
 		x++;
