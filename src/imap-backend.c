@@ -157,6 +157,7 @@ imap_backend_cached_row(const struct store_message *row, void *arg)
 	    xstrdup(row->references) : NULL;
 	r->buf[r->nbuf].bodystructure = row->bodystructure ?
 	    xstrdup(row->bodystructure) : NULL;
+	r->buf[r->nbuf].attachments = row->attachments;
 	r->nbuf++;
 	if (r->nbuf == IMAP_BACKEND_BATCH) {
 		imap_backend_emit_rows(r->ctx, r->buf, r->nbuf);

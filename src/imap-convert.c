@@ -317,6 +317,7 @@ imap_convert_static(struct mailimap_msg_att_static *st,
 		root = mime_structure_from_imap(st->att_data.att_bodystructure);
 		free(m->bodystructure);
 		m->bodystructure = mime_structure_serialize(root);
+		m->attachments = mime_structure_has_attachments(root);
 		mime_structure_free(root);
 		break;
 	case MAILIMAP_MSG_ATT_BODY_SECTION:
@@ -338,6 +339,7 @@ imap_convert_message(struct mailimap_msg_att *att, struct store_message *m)
 	int				 has_uid = 0;
 
 	memset(m, 0, sizeof *m);
+	m->attachments = -1;
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
 		item = clist_content(it);
 		switch (item->att_type) {

@@ -85,6 +85,10 @@ static const char *mirror_migrations[] = {
 	"  created INTEGER NOT NULL\n"
 	");\n"
 	"CREATE INDEX queue_folder ON queue (folder_id);\n",
+	/* 2: whether a message has attachments, known when it is fetched, so
+	 * listing a folder need not parse every BODYSTRUCTURE again. NULL for
+	 * rows from version 1: unknown. */
+	"ALTER TABLE message ADD COLUMN attachments INTEGER;\n",
 };
 #define MIRROR_VERSION \
 	((int)(sizeof mirror_migrations / sizeof mirror_migrations[0]))
@@ -122,7 +126,8 @@ enum mirror_sql {
 	"highestmodseq, total, unseen"
 #define MIRROR_MESSAGE_COLUMNS \
 	"uid, flags, keywords, modseq, size, internal_date, date, subject, " \
-	"from_, to_, cc, message_id, in_reply_to, references_, bodystructure"
+	"from_, to_, cc, message_id, in_reply_to, references_, bodystructure, " \
+	"attachments"
 
 static const char *mirror_sql[SQL_NSTATEMENTS] = {
 	[SQL_BEGIN] = "BEGIN IMMEDIATE",
@@ -160,7 +165,7 @@ static const char *mirror_sql[SQL_NSTATEMENTS] = {
 	[SQL_MESSAGE_PUT] = "INSERT INTO message (folder_id, "
 	    MIRROR_MESSAGE_COLUMNS ")"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    "  ?14, ?15, ?16)"
+	    "  ?14, ?15, ?16, ?17)"
 	    " ON CONFLICT (folder_id, uid) DO UPDATE SET"
 	    "  flags = excluded.flags,"
 	    "  keywords = excluded.keywords,"
@@ -175,7 +180,8 @@ static const char *mirror_sql[SQL_NSTATEMENTS] = {
 	    "  message_id = excluded.message_id,"
 	    "  in_reply_to = excluded.in_reply_to,"
 	    "  references_ = excluded.references_,"
-	    "  bodystructure = excluded.bodystructure",
+	    "  bodystructure = excluded.bodystructure,"
+	    "  attachments = excluded.attachments",
 	[SQL_MESSAGE_GET] = "SELECT " MIRROR_MESSAGE_COLUMNS
 	    " FROM message WHERE folder_id = ?1 AND uid = ?2",
 	[SQL_MESSAGES_EACH] = "SELECT " MIRROR_MESSAGE_COLUMNS
@@ -832,6 +838,8 @@ mirror_message_row(sqlite3_stmt *stmt, struct store_message *msg)
 	msg->in_reply_to = (char *)sqlite3_column_text(stmt, 12);
 	msg->references = (char *)sqlite3_column_text(stmt, 13);
 	msg->bodystructure = (char *)sqlite3_column_text(stmt, 14);
+	msg->attachments = sqlite3_column_type(stmt, 15) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(stmt, 15);
 }
 
 static char *
@@ -878,6 +886,10 @@ store_mirror_messages_put(struct store_mirror *m, const char *folder,
 		mirror_bind_text(stmt, 14, msg->in_reply_to);
 		mirror_bind_text(stmt, 15, msg->references);
 		mirror_bind_text(stmt, 16, msg->bodystructure);
+		if (msg->attachments < 0)
+			sqlite3_bind_null(stmt, 17);
+		else
+			sqlite3_bind_int(stmt, 17, msg->attachments != 0);
 		if (sqlite3_step(stmt) != SQLITE_DONE) {
 			status = mirror_fail(m, __func__);
 			goto out;

@@ -64,6 +64,7 @@ struct store_message {
 	char		*in_reply_to;
 	char		*references;
 	char		*bodystructure;	/* serialised by mime-structure */
+	int		 attachments;	/* has attachments; -1: not known */
 };
 
 struct store_mirror;

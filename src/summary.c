@@ -15,7 +15,9 @@ summary_write(struct msg *m, const struct store_message *s)
 	struct mime_part	*root = NULL;
 	int			 attachments = 0;
 
-	if (s->bodystructure != NULL &&
+	if (s->attachments >= 0)
+		attachments = s->attachments;
+	else if (s->bodystructure != NULL &&
 	    mime_structure_parse(s->bodystructure, &root, NULL) ==
 	    MIME_STRUCTURE_OK) {
 		attachments = mime_structure_has_attachments(root);

@@ -43,6 +43,7 @@ reply(struct account *a, struct msg *m, void *arg)
 	struct summary		s;
 	struct summary_folder	f;
 	uint32_t		n, u, code, qid, kind, maxuid = 0;
+	uint32_t		attachments = 0;
 	const char		*answer;
 	uint64_t		done, total;
 	char			*text = NULL;
@@ -55,12 +56,13 @@ reply(struct account *a, struct msg *m, void *arg)
 		for (u = 0; u < n && summary_read(m, &s) == MSG_OK; u++) {
 			if (u == 0 || s.uid > maxuid)
 				maxuid = s.uid;
+			attachments += s.attachments != 0;
 			if (u == 0)
 				printf(" first-uid %u subject %s", s.uid,
 				    s.subject != NULL ? s.subject : "");
 			summary_clear(&s);
 		}
-		printf(" max-uid %u", maxuid);
+		printf(" max-uid %u attachments %u", maxuid, attachments);
 		break;
 	case MSG_EV_FOLDER:
 		if (summary_folder_read(m, &f) == MSG_OK) {

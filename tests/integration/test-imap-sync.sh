@@ -93,8 +93,10 @@ CONF
 	else
 		fail "$profile: cold open: $out"
 	fi
+	cold_att=$(grep -o "attachments [0-9]*" <<<"$out" |
+		awk '{s += $2} END {print s}')
 	first=$(grep -m1 "ROWS" <<<"$out")
-	grep -q "ROWS 60 .*max-uid 300$" <<<"$first" &&
+	grep -q "ROWS 60 .*max-uid 300 " <<<"$first" &&
 		ok "$profile: the first window is the newest 60" ||
 		fail "$profile: first window not newest: $(head -5 <<<"$out")"
 	[ "$(sqlite3 "$db" "select count(*) from message m join folder f on \
@@ -117,6 +119,11 @@ CONF
 	grep -q "ROWS" <<<"$first" &&
 		ok "$profile: mirrored rows come first ($first)" ||
 		fail "$profile: warm open did not start with rows: $first"
+	warm_att=$(grep -o "attachments [0-9]*" <<<"$out" |
+		awk '{s += $2} END {print s}')
+	[ "$cold_att" -gt 0 ] && [ "$cold_att" = "$warm_att" ] &&
+		ok "$profile: $cold_att rows with attachments, cold and warm" ||
+		fail "$profile: attachments cold $cold_att, warm $warm_att"
 	if [ "$profile" = full ]; then
 		[ "$(grep -c ROWS <<<"$out")" = 1 ] ||
 			fail "$profile: warm reopen fetched rows: $out"

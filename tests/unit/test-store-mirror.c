@@ -240,7 +240,7 @@ test_open_reopen(void **state)
 	store_message_clear(&msg);
 
 	/* The schema version, our mark and WAL are in the file. */
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 2);
 	assert_int_equal(raw_int(fx->path, "PRAGMA application_id"),
 	    0x736b7561);
 	mode = raw_text(fx->path, "PRAGMA journal_mode");
@@ -264,6 +264,57 @@ assert_mode(const char *path, const char *suffix)
 		fprintf(stderr, "%s: mode %o\n", file, sb.st_mode & 0777);
 		fail();
 	}
+}
+
+/* Version 2 added message.attachments: a version 1 file migrates, its rows
+ * read as "not known" (-1), and new rows keep what they are given. */
+static void
+test_migrate_attachments(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_message	 msg = { 0 }, out;
+	char			*error = NULL;
+
+	put_folder(fx->m, "INBOX", 7);
+	put_range(fx->m, "INBOX", 1, 1, 0);
+	store_mirror_close(fx->m);
+	fx->m = NULL;
+	/* Make it a version 1 file again. */
+	raw_exec(fx->path, "ALTER TABLE message DROP COLUMN attachments;"
+	    "PRAGMA user_version = 1");
+	assert_int_equal(store_mirror_open(fx->path, &fx->m, &error),
+	    STORE_OK);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 2);
+	assert_int_equal(store_mirror_message_get(fx->m, "INBOX", 1, &out),
+	    STORE_OK);
+	assert_int_equal(out.attachments, -1);
+	assert_string_equal(out.subject, "message 1");
+	store_message_clear(&out);
+
+	msg.uid = 2;
+	msg.attachments = 1;
+	assert_int_equal(store_mirror_messages_put(fx->m, "INBOX", &msg, 1),
+	    STORE_OK);
+	msg.uid = 3;
+	msg.attachments = 0;
+	assert_int_equal(store_mirror_messages_put(fx->m, "INBOX", &msg, 1),
+	    STORE_OK);
+	msg.uid = 4;
+	msg.attachments = -1;
+	assert_int_equal(store_mirror_messages_put(fx->m, "INBOX", &msg, 1),
+	    STORE_OK);
+	assert_int_equal(store_mirror_message_get(fx->m, "INBOX", 2, &out),
+	    STORE_OK);
+	assert_int_equal(out.attachments, 1);
+	store_message_clear(&out);
+	assert_int_equal(store_mirror_message_get(fx->m, "INBOX", 3, &out),
+	    STORE_OK);
+	assert_int_equal(out.attachments, 0);
+	store_message_clear(&out);
+	assert_int_equal(store_mirror_message_get(fx->m, "INBOX", 4, &out),
+	    STORE_OK);
+	assert_int_equal(out.attachments, -1);
+	store_message_clear(&out);
 }
 
 static void
@@ -1326,6 +1377,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_open_reopen),
+		T(test_migrate_attachments),
 		T(test_file_mode),
 		T(test_folders),
 		T(test_folder_update_rules),
