@@ -280,7 +280,8 @@ imap_backend_go_offline(struct imap_backend *b, struct backend_ctx *ctx,
 	imap_backend_state(ctx, BACKEND_STATE_OFFLINE, why);
 }
 
-/* The secret: password option, password_command, or the user. */
+/* The secret: password option, password_command, or the user. 0, or -1
+ * when a command failed (try again later), -2 when the user gave none. */
 static int
 imap_backend_password(struct imap_backend *b, struct backend_ctx *ctx,
     char **error)
@@ -323,7 +324,7 @@ imap_backend_password(struct imap_backend *b, struct backend_ctx *ctx,
 		free(question);
 		password_free(answer);
 		*error = xstrdup("no password given");
-		return -1;
+		return -2;
 	}
 	free(question);
 	b->password = answer;
@@ -370,14 +371,17 @@ imap_backend_connect(struct imap_backend *b, struct backend_ctx *ctx)
 	enum imap_session_status	 status;
 	char				**trusted, *once[2] = { NULL, NULL };
 	char				*error = NULL;
-	int				 attempt;
+	int				 attempt, asked;
 
 	if (b->session != NULL)
 		return 0;
 	if (b->offline != NULL && (b->refused || time(NULL) < b->retry_at))
 		return -1;
-	if (imap_backend_password(b, ctx, &error) != 0) {
-		imap_backend_go_offline(b, ctx, error, 1);
+	/* A failed password_command (a locked keyring) may work later and
+	 * is tried again with the backoff; a password the user would not
+	 * give is not asked for again. */
+	if ((asked = imap_backend_password(b, ctx, &error)) != 0) {
+		imap_backend_go_offline(b, ctx, error, asked == -2);
 		free(error);
 		return -1;
 	}

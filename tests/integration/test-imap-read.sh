@@ -144,6 +144,16 @@ echo "# skua sync --bodies caches every text part"
 sent=$(sqlite3 "$db" "select uid from message m join folder f on \
     m.folder_id = f.id where f.name = 'Sent' order by uid limit 1")
 
+echo "# a failing password_command is tried again later"
+sed "s|cat $tmp/pass|cat $tmp/$profile-late-pass|" "$conf" > "$tmp/$profile-late.conf"
+( sleep 1; printf '%s\n' "$RIG_PASS" > "$tmp/$profile-late-pass" ) &
+out=$("$probe" "$tmp/$profile-late.conf" mail list + pause 3000 + list)
+wait
+grep -q "STATE offline password_command: the command failed" <<<"$out" &&
+	grep -q "STATE online" <<<"$out" &&
+	ok "offline while the command fails, online once it works" ||
+	fail "password_command retry: $out"
+
 echo "# offline"
 "$rig" stop "$tmp/rig-$profile" >/dev/null 2>&1
 out=$("$probe" "$conf" mail fetch INBOX "$big")
