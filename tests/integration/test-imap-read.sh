@@ -5,27 +5,12 @@
 # uncached ones refused plainly, and a dropped connection recovered.
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-rig=$here/rig/dovecot-rig
-probe=${top_builddir:-$here/../..}/tests/integration/account-probe
-skua=${SKUA:-${top_builddir:-$here/../..}/skua}
-py=/usr/bin/python3
-tmp=$(mktemp -d)
-chmod 711 "$tmp"
-cleanup() {
-	for d in "$tmp"/rig-*; do
-		[ -d "$d" ] && "$rig" stop "$d" >/dev/null 2>&1
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-failures=0
-fail() { echo "FAIL: $profile: $*" >&2; failures=$((failures + 1)); }
-ok() { echo "ok: $profile: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # The same checks against the full and the reduced-capability server.
 run_profile() {
 profile=$1
+LABEL=$profile
 "$rig" start "$tmp/rig-$profile" --profile "$profile" >/dev/null 2>&1 ||
 	{ fail "rig failed"; return; }
 "$rig" populate "$tmp/rig-$profile" --big-attachment-mb 3 >/dev/null 2>&1
@@ -33,33 +18,9 @@ profile=$1
 . "$tmp/rig-$profile/rig.env"
 export XDG_CACHE_HOME=$tmp/$profile/cache XDG_DATA_HOME=$tmp/$profile/data \
 	XDG_STATE_HOME=$tmp/$profile/state
-printf '%s\n' "$RIG_PASS" > "$tmp/pass"
 conf=$tmp/$profile.conf
-cat > "$conf" <<CONF
-[account mail]
-protocol = imap
-host = 127.0.0.1
-port = $RIG_IMAPS_PORT
-tls_ca_file = $RIG_CA
-user = $RIG_USER
-password_command = cat $tmp/pass
-download_confirm_mb = 1
-CONF
+write_conf "$conf" "download_confirm_mb = 1"
 db=$XDG_CACHE_HOME/skua/mail/mirror.db
-last_out() { grep -o 'out=[0-9]*' "$RIG_LOG" | tail -1 | cut -d= -f2; }
-imap() {
-	"$py" - "$RIG_IMAPS_PORT" "$RIG_CA" "$RIG_USER" "$RIG_PASS" "$@" <<'PY'
-import imaplib, ssl, sys
-port, ca, user, password = sys.argv[1:5]
-c = imaplib.IMAP4_SSL("127.0.0.1", int(port),
-    ssl_context=ssl.create_default_context(cafile=ca), timeout=10)
-c.login(user, password)
-for cmd in sys.argv[5:]:
-    exec(cmd)
-c.logout()
-PY
-}
-
 "$probe" "$conf" mail open INBOX >/dev/null || fail "open INBOX"
 big=$(sqlite3 "$db" "select uid from message where size > 3000000")
 small=$(sqlite3 "$db" "select uid from message where size < 3000 and \
@@ -172,4 +133,4 @@ grep -q "TEXT section" <<<"$out" && grep -q DONE <<<"$out" &&
 
 run_profile full
 run_profile reduced
-[ "$failures" = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
+finish

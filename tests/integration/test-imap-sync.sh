@@ -5,48 +5,7 @@
 # nothing, changes made by another client, UIDVALIDITY, offline, `skua sync`.
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-rig=$here/rig/dovecot-rig
-probe=${top_builddir:-$here/../..}/tests/integration/account-probe
-skua=${SKUA:-${top_builddir:-$here/../..}/skua}
-py=/usr/bin/python3
-tmp=$(mktemp -d)
-chmod 711 "$tmp"
-cleanup() {
-	for d in "$tmp"/rig-*; do
-		[ -d "$d" ] && "$rig" stop "$d" >/dev/null 2>&1
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-ok() {
-	echo "ok: $*"
-}
-
-# imap CMDS...: another client's changes, through Python's imaplib.
-imap() {
-	"$py" - "$RIG_IMAPS_PORT" "$RIG_CA" "$RIG_USER" "$RIG_PASS" "$@" <<'PY'
-import imaplib, ssl, sys
-port, ca, user, password = sys.argv[1:5]
-ctx = ssl.create_default_context(cafile=ca)
-c = imaplib.IMAP4_SSL("127.0.0.1", int(port), ssl_context=ctx, timeout=10)
-c.login(user, password)
-for cmd in sys.argv[5:]:
-    exec(cmd)
-c.logout()
-PY
-}
-
-# Bytes dovecot sent in the most recent finished IMAP session.
-last_out() {
-	grep -o 'out=[0-9]*' "$RIG_LOG" | tail -1 | cut -d= -f2
-}
+. "$(dirname "$0")/lib.sh"
 
 run_profile() {
 	local profile=$1 dir conf out first done_line
@@ -59,17 +18,7 @@ run_profile() {
 	export XDG_CACHE_HOME=$tmp/$profile/cache XDG_DATA_HOME=$tmp/$profile/data \
 		XDG_STATE_HOME=$tmp/$profile/state
 	conf=$tmp/$profile.conf
-	printf '%s\n' "$RIG_PASS" > "$tmp/pass"
-	cat > "$conf" <<CONF
-[account mail]
-protocol = imap
-host = 127.0.0.1
-port = $RIG_IMAPS_PORT
-tls_ca_file = $RIG_CA
-user = $RIG_USER
-password_command = cat $tmp/pass
-CONF
-	chmod 600 "$conf"
+	write_conf "$conf"
 	db=$XDG_CACHE_HOME/skua/mail/mirror.db
 	echo "# $profile: folder list"
 	out=$("$probe" "$conf" mail list)
@@ -191,5 +140,4 @@ CONF
 
 run_profile full
 run_profile reduced
-
-[ "$failures" = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
+finish
