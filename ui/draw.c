@@ -135,9 +135,16 @@ draw_blank(int y, int x, int width)
 size_t
 draw_fit(const char *text, int width)
 {
+	return draw_fitn(text, strlen(text), width);
+}
+
+/* The same for the first len bytes of text. */
+size_t
+draw_fitn(const char *text, size_t len, int width)
+{
 	mbstate_t	 state;
 	wchar_t		 wc;
-	size_t		 len = strlen(text), k, used = 0;
+	size_t		 k, used = 0;
 	int		 cols = 0, w;
 
 	memset(&state, 0, sizeof state);

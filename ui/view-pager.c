@@ -516,36 +516,6 @@ pager_build(struct view_pager *p)
 		    PAGER_NOTE, 0);
 }
 
-/* How many of len bytes of text fit in width columns: at least one
- * character, combining marks with the character they are on. */
-static size_t
-pager_fit(const char *text, size_t len, int width)
-{
-	mbstate_t	state;
-	wchar_t		wc;
-	size_t		used = 0, k;
-	int		cols = 0, w;
-
-	memset(&state, 0, sizeof state);
-	while (used < len) {
-		k = mbrtowc(&wc, text + used, len - used, &state);
-		if (k == (size_t)-1 || k == (size_t)-2) {
-			memset(&state, 0, sizeof state);
-			wc = L'?';
-			k = 1;
-		} else if (k == 0)
-			break;
-		w = wcwidth(wc);
-		if (w < 0 || !iswprint(wc))
-			w = 1;
-		if (cols + w > width && used > 0)
-			break;
-		cols += w;
-		used += k;
-	}
-	return used;
-}
-
 static void
 pager_add_line(struct view_pager *p, size_t *size, size_t source,
     size_t offset, size_t length)
@@ -582,7 +552,7 @@ pager_wrap(struct view_pager *p, int width)
 		len = strlen(text);
 		off = 0;
 		do {
-			fit = pager_fit(text + off, len - off, width);
+			fit = draw_fitn(text + off, len - off, width);
 			cut = fit;
 			if (off + fit < len) {
 				/* The last space that fits, if any. */

@@ -195,6 +195,7 @@ int	draw_text_padded(int y, int x, int width, const char *text);
 void	draw_blank(int y, int x, int width);
 int	draw_columns(const char *text);
 size_t	draw_fit(const char *text, int width);
+size_t	draw_fitn(const char *text, size_t len, int width);
 
 /* ui-account.c: workers, requests and their events. */
 void	ui_account_start_all(struct ui *);
