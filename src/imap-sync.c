@@ -3,6 +3,7 @@
  * HIGHESTMODSEQ) is written last, so an interrupted sync only repeats work. */
 #include "auto-config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,32 +271,58 @@ imap_sync_expunge_missing(struct imap_sync *sy, const uint32_t *uids,
 	return IMAP_SYNC_OK;
 }
 
-/* VANISHED (EARLIER) from QRESYNC: a set of UIDs. */
+/* A UID range of a VANISHED set, last == UINT32_MAX for "*". */
+struct imap_sync_range {
+	uint32_t	first;
+	uint32_t	last;
+};
+
+static int
+imap_sync_range_cmp(const void *a, const void *b)
+{
+	const struct imap_sync_range	*x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* VANISHED (EARLIER) from QRESYNC: a set of UIDs. The ranges are sorted
+ * and walked once beside the mirror's UIDs, so a hostile set of many or
+ * overlapping ranges costs O(k log k + n), and each UID is reported once. */
 static enum imap_sync_status
 imap_sync_vanished(struct imap_sync *sy, struct mailimap_qresync_vanished *v,
     const uint32_t *uids, size_t nuids)
 {
 	struct mailimap_set_item	*item;
+	struct imap_sync_range		*ranges;
 	clistiter			*it;
-	uint32_t			*gone = NULL, u;
-	size_t				 n = 0, i;
+	uint32_t			*gone;
+	size_t				 n = 0, i, r = 0, nranges = 0;
 	enum imap_sync_status		 status = IMAP_SYNC_OK;
 
-	if (v == NULL || v->qr_known_uids == NULL)
+	if (v == NULL || v->qr_known_uids == NULL || nuids == 0)
 		return IMAP_SYNC_OK;
+	ranges = xcalloc(clist_count(v->qr_known_uids->set_list) + 1,
+	    sizeof *ranges);
 	for (it = clist_begin(v->qr_known_uids->set_list); it != NULL;
 	    it = clist_next(it)) {
 		item = clist_content(it);
-		/* Only UIDs the mirror has; a hostile range cannot run long. */
-		for (i = 0; i < nuids; i++) {
-			u = uids[i];
-			if (u >= item->set_first && (item->set_last == 0 ||
-			    u <= item->set_last)) {
-				gone = xreallocarray(gone, n + 1, sizeof *gone);
-				gone[n++] = u;
-			}
-		}
+		ranges[nranges].first = item->set_first;
+		ranges[nranges++].last = item->set_last == 0 ? UINT32_MAX :
+		    item->set_last;
 	}
+	qsort(ranges, nranges, sizeof *ranges, imap_sync_range_cmp);
+	gone = xcalloc(nuids, sizeof *gone);
+	for (i = 0; i < nuids; i++) {
+		/* Ranges that end before this UID can never match again. */
+		while (r < nranges && ranges[r].last < uids[i])
+			r++;
+		if (r == nranges)
+			break;
+		/* Sorted by first: no later range starts lower. */
+		if (uids[i] >= ranges[r].first)
+			gone[n++] = uids[i];
+	}
+	free(ranges);
 	if (n > 0) {
 		if (store_mirror_expunge(sy->mirror, sy->folder, gone, n) !=
 		    STORE_OK) {
