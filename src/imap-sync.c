@@ -195,15 +195,67 @@ imap_sync_new(struct imap_sync *sy, uint32_t maxuid)
 	return status;
 }
 
-/* Apply flag changes from a FETCH (FLAGS [MODSEQ]) result, skipping UIDs
- * the mirror does not know (new ones are fetched whole elsewhere). */
+/* The mirror's flags by UID, read in one query for a full diff (instead
+ * of one row read per message). */
+struct imap_sync_flags {
+	uint32_t	 uid;
+	uint32_t	 flags;
+	char		*keywords;
+};
+
+struct imap_sync_table {
+	struct imap_sync_flags	*rows;
+	size_t			 n;
+};
+
+static int
+imap_sync_table_add(const struct store_message *row, void *arg)
+{
+	struct imap_sync_table	*t = arg;
+
+	t->rows = xreallocarray(t->rows, t->n + 1, sizeof *t->rows);
+	t->rows[t->n].uid = row->uid;
+	t->rows[t->n].flags = row->flags;
+	t->rows[t->n++].keywords = row->keywords != NULL ?
+	    xstrdup(row->keywords) : NULL;
+	return 0;
+}
+
+static int
+imap_sync_flags_cmp(const void *a, const void *b)
+{
+	return imap_sync_uid_cmp(&((const struct imap_sync_flags *)a)->uid,
+	    &((const struct imap_sync_flags *)b)->uid);
+}
+
+static void
+imap_sync_table_free(struct imap_sync_table *t)
+{
+	while (t->n > 0)
+		free(t->rows[--t->n].keywords);
+	free(t->rows);
+	t->rows = NULL;
+}
+
+/*
+ * Apply flag changes from a FETCH (FLAGS [MODSEQ]) result, skipping UIDs
+ * the mirror does not know (new ones are fetched whole elsewhere). With a
+ * table (a full diff), unchanged rows are skipped and *seen collects every
+ * UID that answered, ascending, for the expunge check.
+ */
 static enum imap_sync_status
 imap_sync_apply_flags(struct imap_sync *sy, clist *result,
-    const uint32_t *uids, size_t nuids, int only_changed)
+    const uint32_t *uids, size_t nuids, const struct imap_sync_table *table,
+    uint32_t **seen, size_t *nseen)
 {
-	struct store_message	 m, old;
+	struct store_message	 m;
+	struct imap_sync_flags	 key, *old;
 	clistiter		*it;
 
+	if (seen != NULL) {
+		*seen = xcalloc(clist_count(result) + 1, sizeof **seen);
+		*nseen = 0;
+	}
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
 		if (imap_convert_message(clist_content(it), &m) != 0)
 			continue;
@@ -212,17 +264,17 @@ imap_sync_apply_flags(struct imap_sync *sy, clist *result,
 			store_message_clear(&m);
 			continue;
 		}
-		if (only_changed && store_mirror_message_get(sy->mirror,
-		    sy->folder, m.uid, &old) == STORE_OK) {
-			int same = old.flags == m.flags &&
-			    ((old.keywords == NULL && m.keywords == NULL) ||
-			    (old.keywords != NULL && m.keywords != NULL &&
-			    strcmp(old.keywords, m.keywords) == 0));
-			store_message_clear(&old);
-			if (same) {
-				store_message_clear(&m);
-				continue;
-			}
+		if (seen != NULL)
+			(*seen)[(*nseen)++] = m.uid;
+		key.uid = m.uid;
+		if (table != NULL && (old = bsearch(&key, table->rows, table->n,
+		    sizeof *table->rows, imap_sync_flags_cmp)) != NULL &&
+		    old->flags == m.flags && ((old->keywords == NULL &&
+		    m.keywords == NULL) || (old->keywords != NULL &&
+		    m.keywords != NULL && strcmp(old->keywords,
+		    m.keywords) == 0))) {
+			store_message_clear(&m);
+			continue;
 		}
 		if (store_mirror_flags_set(sy->mirror, sy->folder, m.uid,
 		    m.flags, m.keywords, m.modseq) != STORE_OK) {
@@ -236,6 +288,8 @@ imap_sync_apply_flags(struct imap_sync *sy, clist *result,
 			sy->cb->flags(sy->cb->arg, m.uid, m.flags);
 		store_message_clear(&m);
 	}
+	if (seen != NULL)
+		qsort(*seen, *nseen, sizeof **seen, imap_sync_uid_cmp);
 	return IMAP_SYNC_OK;
 }
 
@@ -405,26 +459,26 @@ imap_sync_known(struct imap_sync *sy, const struct store_folder *old,
 		 * pointer set: freeing it (or vanished) again would crash. */
 		return imap_sync_fail(sy, r, "UID FETCH (flags)");
 	}
-	status = imap_sync_apply_flags(sy, result, uids, nuids,
-	    strcmp(sy->stats->method, "diff") == 0);
-	if (status == IMAP_SYNC_OK && strcmp(sy->stats->method, "diff") == 0) {
-		/* Every known message answered: the silent ones are gone. */
-		uint32_t	*got = xcalloc(clist_count(result) + 1,
-				    sizeof *got);
-		size_t		 ngot = 0;
-		struct store_message m;
-		clistiter	*it;
+	if (strcmp(sy->stats->method, "diff") == 0) {
+		struct imap_sync_table	 table = { NULL, 0 };
+		uint32_t		*got = NULL;
+		size_t			 ngot = 0;
 
-		for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
-			if (imap_convert_message(clist_content(it), &m) == 0) {
-				got[ngot++] = m.uid;
-				store_message_clear(&m);
-			}
-		}
-		qsort(got, ngot, sizeof *got, imap_sync_uid_cmp);
-		status = imap_sync_expunge_missing(sy, uids, nuids, got, ngot);
+		store_mirror_messages_each(sy->mirror, sy->folder, 0, 0,
+		    imap_sync_table_add, &table);
+		qsort(table.rows, table.n, sizeof *table.rows,
+		    imap_sync_flags_cmp);
+		status = imap_sync_apply_flags(sy, result, uids, nuids, &table,
+		    &got, &ngot);
+		imap_sync_table_free(&table);
+		/* Every known message answered: the silent ones are gone. */
+		if (status == IMAP_SYNC_OK)
+			status = imap_sync_expunge_missing(sy, uids, nuids,
+			    got, ngot);
 		free(got);
-	}
+	} else
+		status = imap_sync_apply_flags(sy, result, uids, nuids, NULL,
+		    NULL, NULL);
 	mailimap_fetch_list_free(result);
 	if (status == IMAP_SYNC_OK && vanished != NULL)
 		status = imap_sync_vanished(sy, vanished, uids, nuids);
