@@ -13,6 +13,16 @@ static const char * const config_table_protocols[] = { "imap", "pop3", NULL };
 static const char * const config_table_tls[] = {
 	"implicit", "starttls", "none", NULL
 };
+/* In enum config_sort's order, then the same reversed (config.c relies on
+ * it). */
+static const char * const config_table_sort[] = {
+	"date", "from", "subject", "size", "thread",
+	"reverse-date", "reverse-from", "reverse-subject", "reverse-size",
+	"reverse-thread", NULL
+};
+static const char * const config_table_sort_threads[] = {
+	"latest", "first", NULL
+};
 
 #define ACCOUNT(field) offsetof(struct config_account, field)
 #define GLOBAL(field) offsetof(struct config_values, field)
@@ -22,6 +32,15 @@ const struct config_table_key config_table_keys[] = {
 	  GLOBAL(sidebar_width), NULL, 10, 60, "a width in columns" },
 	{ CONFIG_TABLE_GLOBAL, "check_interval", CONFIG_TABLE_INT,
 	  GLOBAL(check_interval), NULL, 0, 86400, "a number of seconds" },
+	{ CONFIG_TABLE_GLOBAL, "sort", CONFIG_TABLE_ENUM, GLOBAL(sort),
+	  config_table_sort, 0, 0, NULL },
+	{ CONFIG_TABLE_GLOBAL, "sort_threads", CONFIG_TABLE_ENUM,
+	  GLOBAL(sort_threads), config_table_sort_threads, 0, 0, NULL },
+	{ CONFIG_TABLE_GLOBAL, "html_command", CONFIG_TABLE_STRING,
+	  GLOBAL(html_command), NULL, 0, 0,
+	  "a shell command, mailcap or builtin" },
+	{ CONFIG_TABLE_GLOBAL, "prefer_html", CONFIG_TABLE_BOOL,
+	  GLOBAL(prefer_html), NULL, 0, 0, NULL },
 
 	{ CONFIG_TABLE_ACCOUNT, "protocol", CONFIG_TABLE_ENUM,
 	  ACCOUNT(protocol), config_table_protocols, 0, 0, NULL },

@@ -6,6 +6,10 @@
 struct config_values {
 	int	 sidebar_width;
 	int	 check_interval;
+	int	 sort;		/* index into config-table.c's choices */
+	int	 sort_threads;
+	char	*html_command;	/* NULL: the default */
+	int	 prefer_html;
 };
 
 #endif

@@ -486,6 +486,7 @@ config_parse(const char *name, const char *text, size_t len,
 	c->file = xstrdup(name);
 	c->values.sidebar_width = 28;
 	c->values.check_interval = 60;
+	c->values.sort = CONFIG_SORT_DATE;
 	memset(&p, 0, sizeof p);
 	p.config = c;
 	p.name = name;
@@ -603,6 +604,7 @@ config_free(struct config *c)
 	}
 	free(c->bindings);
 	free(c->warnings);
+	free(c->values.html_command);
 	free(c->file);
 	free(c);
 }
@@ -665,6 +667,32 @@ int
 config_check_interval(const struct config *c)
 {
 	return c->values.check_interval;
+}
+
+enum config_sort
+config_sort(const struct config *c, int *reverse)
+{
+	/* The table lists every order, then every order reversed. */
+	*reverse = c->values.sort >= CONFIG_SORT_COUNT;
+	return (enum config_sort)(c->values.sort % CONFIG_SORT_COUNT);
+}
+
+int
+config_sort_threads_first(const struct config *c)
+{
+	return c->values.sort_threads == 1;
+}
+
+const char *
+config_html_command(const struct config *c)
+{
+	return c->values.html_command;
+}
+
+int
+config_prefer_html(const struct config *c)
+{
+	return c->values.prefer_html;
 }
 
 const char *

@@ -23,6 +23,16 @@ enum config_tls {
 	CONFIG_TLS_NONE,
 };
 
+/* The index's orders. */
+enum config_sort {
+	CONFIG_SORT_DATE,
+	CONFIG_SORT_FROM,
+	CONFIG_SORT_SUBJECT,
+	CONFIG_SORT_SIZE,
+	CONFIG_SORT_THREAD,
+	CONFIG_SORT_COUNT,
+};
+
 /* One [account NAME] section. Read-only once loaded; owned by the config. */
 struct config_account {
 	char			*name;
@@ -80,6 +90,15 @@ const struct config_binding *config_binding(const struct config *, size_t);
 int			 config_sidebar_width(const struct config *);
 /* Seconds between checks of the open folder and the folder list (0: off). */
 int			 config_check_interval(const struct config *);
+/* The index's order (sort), and in *reverse whether it is upside down. */
+enum config_sort	 config_sort(const struct config *, int *reverse);
+/* Threads placed by their first message, not their latest (sort_threads). */
+int			 config_sort_threads_first(const struct config *);
+/* The command that turns HTML into text (NULL: the default, w3m; also
+ * "mailcap" or "builtin"); borrowed until config_free. */
+const char		*config_html_command(const struct config *);
+/* Show the HTML of a multipart/alternative rather than its plain text. */
+int			 config_prefer_html(const struct config *);
 
 const char		*config_protocol_name(enum config_protocol);
 const char		*config_tls_name(enum config_tls);

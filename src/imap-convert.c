@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "imap-convert.h"
+#include "mime-header.h"
 #include "mime-sanitize.h"
 #include "mime-structure.h"
 #include "store-mirror.h"
@@ -67,18 +68,16 @@ imap_convert_fetch_type(int with_modseq)
 char *
 imap_convert_header(const char *value)
 {
-	char	*decoded = NULL, *out;
-	size_t	 len, indx = 0;
+	char	*decoded, *out;
+	size_t	 len;
 
 	if (value == NULL)
 		return NULL;
 	len = strlen(value);
 	if (len > IMAP_CONVERT_MAX_HEADER)
 		len = IMAP_CONVERT_MAX_HEADER;
-	/* Unlabelled 8-bit text is most often Latin-1 in old mail. */
-	if (mailmime_encoded_phrase_parse("iso-8859-1", value, len, &indx,
-	    "utf-8", &decoded) != MAILIMF_NO_ERROR || decoded == NULL)
-		return mime_sanitize(value, len, 0);
+	/* Unlabelled 8-bit text stays if it is UTF-8, else is Latin-1. */
+	decoded = mime_header_decode(value, len, 0, NULL);
 	out = mime_sanitize(decoded, strlen(decoded), 0);
 	free(decoded);
 	return out;

@@ -1,17 +1,50 @@
-/* imap-folders: one LIST, one LSUB and a STATUS per folder give the
- * sidebar everything; special-use attributes name the roles, and common
- * names stand in on servers without SPECIAL-USE. */
+/* imap-folders: the sidebar's folders in one round trip where the server
+ * has LIST-STATUS (RFC 5819), else one LIST, one LSUB and a STATUS per
+ * folder; special-use attributes name the roles, and common names stand in
+ * on servers without SPECIAL-USE. */
 #include "auto-config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <libetpan/libetpan.h>
+
 #include "imap-folders.h"
 #include "imap-session.h"
 #include "log.h"
 #include "store-mirror.h"
 #include "xmalloc.h"
+
+/*
+ * libetpan's parser for one untagged response: exported by the library
+ * (and unchanged since 1.7) but declared only in mailimap_parser.h, which is
+ * not installed. Its whole-reply parser keeps only the last STATUS of a
+ * reply, and LIST-STATUS sends one per folder, so those replies are read a
+ * line at a time with this.
+ */
+int	mailimap_response_data_parse(mailstream *, MMAPString *,
+	    struct mailimap_parser_context *, size_t *,
+	    struct mailimap_response_data **, size_t, progress_function *);
+
+/* Counts a LIST-STATUS reply gave for one folder. */
+struct imap_folders_count {
+	char		*name;
+	uint32_t	 total;
+	uint32_t	 unseen;
+	int		 has_total;
+	int		 has_unseen;
+};
+
+/* What one listing of the server gave. */
+struct imap_folders_listing {
+	clist				*list;	/* mailimap_mailbox_list */
+	clist				*lsub;	/* or NULL with subscribed */
+	struct imap_folders_count	*counts;
+	size_t				 ncounts;
+	int				 with_status;	/* counts are all */
+	int				 with_subscribed; /* \Subscribed */
+};
 
 static const struct {
 	const char	*name;
@@ -89,6 +122,8 @@ imap_folders_attributes(struct mailimap_mbx_list_flags *flags,
 			continue;
 		if (strcasecmp(of->of_flag_ext, "NonExistent") == 0)
 			f->noselect = 1;
+		else if (strcasecmp(of->of_flag_ext, "Subscribed") == 0)
+			f->subscribed = 1;
 		else if ((role = imap_folders_role_from_flag(of->of_flag_ext)) !=
 		    STORE_ROLE_NONE)
 			f->role = role;
@@ -165,31 +200,192 @@ imap_folders_is_subscribed(clist *lsub, const char *name)
 	return 0;
 }
 
+static void
+imap_folders_listing_clear(struct imap_folders_listing *l)
+{
+	size_t	i;
+
+	if (l->list != NULL)
+		mailimap_list_result_free(l->list);
+	if (l->lsub != NULL)
+		mailimap_list_result_free(l->lsub);
+	for (i = 0; i < l->ncounts; i++)
+		free(l->counts[i].name);
+	free(l->counts);
+	memset(l, 0, sizeof *l);
+}
+
+/* Keep a LIST entry or STATUS counts from one untagged response. */
+static void
+imap_folders_take(struct imap_folders_listing *l,
+    struct mailimap_response_data *data)
+{
+	struct mailimap_mailbox_data		*mb;
+	struct mailimap_status_info		*info;
+	struct imap_folders_count		*c;
+	clistiter				*it;
+
+	if (data->rsp_type != MAILIMAP_RESP_DATA_TYPE_MAILBOX_DATA)
+		return;
+	mb = data->rsp_data.rsp_mailbox_data;
+	if (mb->mbd_type == MAILIMAP_MAILBOX_DATA_LIST &&
+	    mb->mbd_data.mbd_list != NULL) {
+		if (clist_append(l->list, mb->mbd_data.mbd_list) != 0)
+			fatal("out of memory");
+		mb->mbd_data.mbd_list = NULL;	/* the listing's now */
+		return;
+	}
+	if (mb->mbd_type != MAILIMAP_MAILBOX_DATA_STATUS ||
+	    mb->mbd_data.mbd_status == NULL)
+		return;
+	l->counts = xreallocarray(l->counts, l->ncounts + 1,
+	    sizeof *l->counts);
+	c = &l->counts[l->ncounts++];
+	memset(c, 0, sizeof *c);
+	c->name = xstrdup(mb->mbd_data.mbd_status->st_mailbox);
+	for (it = clist_begin(mb->mbd_data.mbd_status->st_info_list);
+	    it != NULL; it = clist_next(it)) {
+		info = clist_content(it);
+		if (info->st_att == MAILIMAP_STATUS_ATT_MESSAGES) {
+			c->total = info->st_value;
+			c->has_total = 1;
+		} else if (info->st_att == MAILIMAP_STATUS_ATT_UNSEEN) {
+			c->unseen = info->st_value;
+			c->has_unseen = 1;
+		}
+	}
+}
+
+/*
+ * One LIST with RETURN options (RFC 5258, 5819, 6154) instead of LIST,
+ * LSUB and a STATUS per folder. MAILIMAP_ERROR_LIST when the server
+ * refused the command (the stream is still in step: list another way);
+ * other errors are libetpan's.
+ */
+static int
+imap_folders_list_status(struct imap_session *s,
+    struct imap_folders_listing *l)
+{
+	mailimap			*imap = imap_session_imap(s);
+	struct mailimap_parser_context	*ctx;
+	struct mailimap_response_data	*data;
+	struct mailimap_response	*rsp;
+	char				*command;
+	size_t				 indx;
+	int				 r, state;
+
+	l->with_subscribed = imap_session_has(s, "LIST-EXTENDED");
+	command = xasprintf("LIST \"\" \"*\" RETURN (%s%sSTATUS (MESSAGES "
+	    "UNSEEN))\r\n", l->with_subscribed ? "SUBSCRIBED " : "",
+	    imap_session_has(s, "SPECIAL-USE") ? "SPECIAL-USE " : "");
+	if ((r = mailimap_send_current_tag(imap)) != MAILIMAP_NO_ERROR ||
+	    mailstream_write(imap->imap_stream, command, strlen(command)) ==
+	    -1 || mailstream_flush(imap->imap_stream) == -1) {
+		free(command);
+		return r != MAILIMAP_NO_ERROR ? r : MAILIMAP_ERROR_STREAM;
+	}
+	free(command);
+	if ((l->list = clist_new()) == NULL)
+		fatal("out of memory");
+	for (;;) {
+		if (mailimap_read_line(imap) == NULL)
+			return MAILIMAP_ERROR_STREAM;
+		if (strncmp(imap->imap_stream_buffer->str, "* ", 2) != 0)
+			break;
+		if ((ctx = mailimap_parser_context_new(imap)) == NULL)
+			fatal("out of memory");
+		indx = 0;
+		r = mailimap_response_data_parse(imap->imap_stream,
+		    imap->imap_stream_buffer, ctx, &indx, &data,
+		    imap->imap_progr_rate, imap->imap_progr_fun);
+		mailimap_parser_context_free(ctx);
+		if (r != MAILIMAP_NO_ERROR)
+			return r;
+		if (data != NULL) {
+			imap_folders_take(l, data);
+			mailimap_response_data_free(data);
+		}
+	}
+	/* The tagged reply, through libetpan so that its text is kept. */
+	if ((r = mailimap_parse_response(imap, &rsp)) != MAILIMAP_NO_ERROR)
+		return r == MAILIMAP_ERROR_PROTOCOL ? MAILIMAP_ERROR_LIST : r;
+	state = rsp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->
+	    rsp_type;
+	mailimap_response_free(rsp);
+	if (state != MAILIMAP_RESP_COND_STATE_OK)
+		return MAILIMAP_ERROR_LIST;
+	l->with_status = 1;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* The counts LIST-STATUS gave for name, or NULL. */
+static const struct imap_folders_count *
+imap_folders_count_find(const struct imap_folders_listing *l,
+    const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < l->ncounts; i++) {
+		if (strcmp(l->counts[i].name, name) == 0 ||
+		    (strcasecmp(name, "INBOX") == 0 &&
+		    strcasecmp(l->counts[i].name, "INBOX") == 0))
+			return &l->counts[i];
+	}
+	return NULL;
+}
+
+/* LIST-STATUS where offered, else (or if it is refused) LIST and LSUB. */
+static int
+imap_folders_list(struct imap_session *s, struct imap_folders_listing *l,
+    char **error)
+{
+	mailimap	*imap = imap_session_imap(s);
+	int		 r;
+
+	if (imap_session_has(s, "LIST-STATUS")) {
+		r = imap_folders_list_status(s, l);
+		if (r == MAILIMAP_NO_ERROR)
+			return 0;
+		if (r != MAILIMAP_ERROR_LIST) {
+			*error = imap_session_error(s, r, "LIST-STATUS");
+			return -1;
+		}
+		log_info("%s: LIST-STATUS refused (%s); listing without it",
+		    __func__, imap->imap_response != NULL ?
+		    imap->imap_response : "");
+		imap_folders_listing_clear(l);
+	}
+	if ((r = mailimap_list(imap, "", "*", &l->list)) != MAILIMAP_NO_ERROR) {
+		*error = imap_session_error(s, r, "LIST");
+		return -1;
+	}
+	if ((r = mailimap_lsub(imap, "", "*", &l->lsub)) != MAILIMAP_NO_ERROR) {
+		*error = imap_session_error(s, r, "LSUB");
+		return -1;
+	}
+	return 0;
+}
+
 enum store_status
 imap_folders_refresh(struct imap_session *s, struct store_mirror *mirror,
     char **error)
 {
-	mailimap			*imap = imap_session_imap(s);
-	struct imap_folders_seen	 seen;
-	struct mailimap_mailbox_list	*mb;
-	struct store_folder		 f, old;
-	clist				*list = NULL, *lsub = NULL;
-	clistiter			*it;
-	enum store_status		 status = STORE_OK;
-	size_t				 i;
-	int				 r;
+	struct imap_folders_listing		 l;
+	struct imap_folders_seen		 seen;
+	struct mailimap_mailbox_list		*mb;
+	const struct imap_folders_count		*count;
+	struct store_folder			 f, old;
+	clistiter				*it;
+	enum store_status			 status = STORE_OK;
+	size_t					 i;
 
 	memset(&seen, 0, sizeof seen);
-	if ((r = mailimap_list(imap, "", "*", &list)) != MAILIMAP_NO_ERROR) {
-		*error = imap_session_error(s, r, "LIST");
-		return STORE_ERROR;
-	}
-	if ((r = mailimap_lsub(imap, "", "*", &lsub)) != MAILIMAP_NO_ERROR) {
-		*error = imap_session_error(s, r, "LSUB");
+	memset(&l, 0, sizeof l);
+	if (imap_folders_list(s, &l, error) != 0) {
 		status = STORE_ERROR;
 		goto out;
 	}
-	for (it = clist_begin(list); it != NULL; it = clist_next(it)) {
+	for (it = clist_begin(l.list); it != NULL; it = clist_next(it)) {
 		mb = clist_content(it);
 		memset(&f, 0, sizeof f);
 		f.name = mb->mb_name;
@@ -198,14 +394,24 @@ imap_folders_refresh(struct imap_session *s, struct store_mirror *mirror,
 		if (f.role == STORE_ROLE_NONE)
 			f.role = imap_folders_role_from_name(f.name,
 			    f.delimiter);
-		f.subscribed = imap_folders_is_subscribed(lsub, f.name);
+		if (!l.with_subscribed)
+			f.subscribed = imap_folders_is_subscribed(l.lsub,
+			    f.name);
 		/* Keep the counts the mirror has if STATUS says nothing. */
 		if (store_mirror_folder_get(mirror, f.name, &old) == STORE_OK) {
 			f.total = old.total;
 			f.unseen = old.unseen;
 			store_folder_clear(&old);
 		}
-		if (!f.noselect)
+		if (l.with_status) {
+			if ((count = imap_folders_count_find(&l, f.name)) !=
+			    NULL) {
+				if (count->has_total)
+					f.total = count->total;
+				if (count->has_unseen)
+					f.unseen = count->unseen;
+			}
+		} else if (!f.noselect)
 			imap_folders_status(s, &f);
 		if ((status = store_mirror_folder_put(mirror, &f)) != STORE_OK) {
 			*error = xasprintf("storing folder %s failed", f.name);
@@ -228,9 +434,6 @@ out:
 	for (i = 0; i < seen.ngone; i++)
 		free(seen.gone[i]);
 	free(seen.gone);
-	if (list != NULL)
-		mailimap_list_result_free(list);
-	if (lsub != NULL)
-		mailimap_list_result_free(lsub);
+	imap_folders_listing_clear(&l);
 	return status;
 }

@@ -6,20 +6,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "imap-auth.h"
 #include "imap-session.h"
 #include "log.h"
 #include "net.h"
 #include "net-stream.h"
 #include "net-tls.h"
+#include "password.h"
 #include "xmalloc.h"
 
 struct imap_session {
 	mailimap	*imap;
 	char		*host;
+	const char	*mechanism;	/* how we logged in, for the log */
 	int		 qresync;	/* 0 unknown, 1 on, -1 unavailable */
+	int		 utf8;		/* UTF8=ACCEPT enabled */
 };
 
 mailimap *
@@ -41,30 +46,51 @@ imap_session_cancelled(struct imap_session *s)
 }
 
 int
-imap_session_enable_qresync(struct imap_session *s)
+imap_session_utf8(struct imap_session *s)
+{
+	return s->utf8;
+}
+
+/* ENABLE one extension; whether the server's ENABLED reply names it. */
+static int
+imap_session_enable(struct imap_session *s, const char *extension)
 {
 	struct mailimap_capability_data	*want, *got = NULL;
 	struct mailimap_capability	*cap;
+	clistiter			*it;
 	clist				*list;
 	char				*name;
-	int				 r;
+	int				 r, on = 0;
 
+	if ((list = clist_new()) == NULL || (name = strdup(extension)) ==
+	    NULL || (cap = mailimap_capability_new(MAILIMAP_CAPABILITY_NAME,
+	    NULL, name)) == NULL || clist_append(list, cap) != 0 ||
+	    (want = mailimap_capability_data_new(list)) == NULL)
+		fatal("out of memory");
+	r = mailimap_enable(s->imap, want, &got);
+	mailimap_capability_data_free(want);
+	for (it = got != NULL ? clist_begin(got->cap_list) : NULL;
+	    r == MAILIMAP_NO_ERROR && it != NULL; it = clist_next(it)) {
+		cap = clist_content(it);
+		if (cap->cap_type == MAILIMAP_CAPABILITY_NAME &&
+		    strcasecmp(cap->cap_data.cap_name, extension) == 0)
+			on = 1;
+	}
+	if (got != NULL)
+		mailimap_capability_data_free(got);
+	return on;
+}
+
+int
+imap_session_enable_qresync(struct imap_session *s)
+{
 	if (s->qresync != 0)
 		return s->qresync == 1;
 	s->qresync = -1;
 	if (!mailimap_has_extension(s->imap, "QRESYNC") ||
 	    !mailimap_has_extension(s->imap, "ENABLE"))
 		return 0;
-	if ((list = clist_new()) == NULL || (name = strdup("QRESYNC")) == NULL ||
-	    (cap = mailimap_capability_new(MAILIMAP_CAPABILITY_NAME, NULL,
-	    name)) == NULL || clist_append(list, cap) != 0 ||
-	    (want = mailimap_capability_data_new(list)) == NULL)
-		fatal("out of memory");
-	r = mailimap_enable(s->imap, want, &got);
-	mailimap_capability_data_free(want);
-	if (got != NULL)
-		mailimap_capability_data_free(got);
-	if (r == MAILIMAP_NO_ERROR)
+	if (imap_session_enable(s, "QRESYNC"))
 		s->qresync = 1;
 	return s->qresync == 1;
 }
@@ -224,12 +250,86 @@ imap_session_starttls(struct imap_session *s,
 	return IMAP_SESSION_OK;
 }
 
+/* Which SASL mechanism carries the secret, or -1 with *error set. OAuth
+ * prefers the standard OAUTHBEARER; a password prefers PLAIN, whose
+ * encoding survives any byte in it, and falls back on LOGIN (0). */
+static int
+imap_session_mechanism(struct imap_session *s,
+    const struct imap_session_config *config, int *mech, char **error)
+{
+	if (config->oauth2_token != NULL) {
+		if (mailimap_has_authentication(s->imap, "OAUTHBEARER"))
+			*mech = IMAP_AUTH_OAUTHBEARER;
+		else if (mailimap_has_authentication(s->imap, "XOAUTH2"))
+			*mech = IMAP_AUTH_XOAUTH2;
+		else {
+			*error = xasprintf("%s: the server offers neither "
+			    "OAUTHBEARER nor XOAUTH2", s->host);
+			return -1;
+		}
+		return 1;
+	}
+	if (mailimap_has_authentication(s->imap, "PLAIN")) {
+		*mech = IMAP_AUTH_PLAIN;
+		return 1;
+	}
+	if (mailimap_has_extension(s->imap, "LOGINDISABLED")) {
+		*error = xasprintf("%s: the server disabled LOGIN here",
+		    s->host);
+		return -1;
+	}
+	return 0;
+}
+
+/* AUTHENTICATE with the account's secret; a refusal says what the server
+ * reported. */
+static enum imap_session_status
+imap_session_authenticate(struct imap_session *s,
+    const struct imap_session_config *config, enum imap_auth_mechanism mech,
+    int sasl_ir, char **error)
+{
+	const struct config_account	*a = config->account;
+	const char			*name = imap_auth_name(mech);
+	char				*response, *detail = NULL, *why;
+	char				*command;
+	int				 r;
+
+	response = imap_auth_response(mech, a->user, mech == IMAP_AUTH_PLAIN ?
+	    config->password : config->oauth2_token, a->host,
+	    (unsigned int)a->port);
+	if (response == NULL) {
+		*error = xasprintf("%s: the user name or %s cannot be sent "
+		    "with %s (control characters?)", s->host,
+		    mech == IMAP_AUTH_PLAIN ? "password" : "OAuth token", name);
+		return IMAP_SESSION_REFUSED;
+	}
+	r = imap_auth_authenticate(s->imap, mech, response, sasl_ir, &detail);
+	password_free(response);
+	s->mechanism = name;
+	if (r == MAILIMAP_NO_ERROR) {
+		free(detail);
+		return IMAP_SESSION_OK;
+	}
+	command = xasprintf("login (AUTHENTICATE %s)", name);
+	why = imap_session_error(s, r, command);
+	free(command);
+	if (detail != NULL) {
+		*error = xasprintf("%s (it reported: %s)", why, detail);
+		free(why);
+	} else
+		*error = why;
+	free(detail);
+	return r == MAILIMAP_ERROR_LOGIN ? IMAP_SESSION_AUTH :
+	    IMAP_SESSION_ERROR;
+}
+
 static enum imap_session_status
 imap_session_login(struct imap_session *s,
     const struct imap_session_config *config, int encrypted, char **error)
 {
 	const struct config_account	*a = config->account;
-	int				 r;
+	enum imap_session_status	 status;
+	int				 mech, r, sasl_ir;
 
 	/* A token is as good as a password to whoever reads it. */
 	if (!encrypted && !a->allow_plaintext_password &&
@@ -239,43 +339,45 @@ imap_session_login(struct imap_session *s,
 		    "allows it)", s->host);
 		return IMAP_SESSION_REFUSED;
 	}
-	if (config->oauth2_token != NULL) {
-		if (!mailimap_has_authentication(s->imap, "XOAUTH2")) {
-			*error = xasprintf("%s: the server does not offer "
-			    "XOAUTH2", s->host);
-			return IMAP_SESSION_REFUSED;
-		}
-		r = mailimap_oauth2_authenticate(s->imap, a->user,
-		    config->oauth2_token);
-		goto done;
-	}
-	if (config->password == NULL) {
+	if (config->oauth2_token == NULL && config->password == NULL) {
 		*error = xasprintf("%s: no password (set password_command)",
 		    s->host);
 		return IMAP_SESSION_REFUSED;
 	}
-	if (!encrypted && !a->allow_plaintext_password) {
-		*error = xasprintf("%s: refusing to send the password over an "
-		    "unencrypted connection (allow_plaintext_password = yes "
-		    "allows it)", s->host);
-		return IMAP_SESSION_REFUSED;
-	}
-	if (mailimap_has_extension(s->imap, "LOGINDISABLED")) {
-		*error = xasprintf("%s: the server disabled LOGIN here",
-		    s->host);
-		return IMAP_SESSION_REFUSED;
-	}
-	r = mailimap_login(s->imap, a->user, config->password);
-done:
-	if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_BAD_STATE) {
-		*error = imap_session_error(s, r, "login");
-		return IMAP_SESSION_AUTH;
-	}
-	if (r != MAILIMAP_NO_ERROR) {
-		*error = imap_session_error(s, r, "login");
+	/* The mechanisms are in the capabilities: a greeting without them
+	 * means asking. */
+	if (!imap_session_has_capabilities(s) &&
+	    (r = imap_session_refresh_capabilities(s)) != MAILIMAP_NO_ERROR) {
+		*error = imap_session_error(s, r, "CAPABILITY");
 		return IMAP_SESSION_ERROR;
 	}
-	/* The OK usually carries the new capabilities; ask only if not. */
+	if ((r = imap_session_mechanism(s, config, &mech, error)) == -1)
+		return IMAP_SESSION_REFUSED;
+	sasl_ir = mailimap_has_extension(s->imap, "SASL-IR");
+	/* What the server offers changes with the login: forget the old list
+	 * so that the new one is asked for unless the OK carries it. */
+	if (imap_session_has_capabilities(s)) {
+		mailimap_capability_data_free(
+		    s->imap->imap_connection_info->imap_capability);
+		s->imap->imap_connection_info->imap_capability = NULL;
+	}
+	if (r == 1) {
+		status = imap_session_authenticate(s, config, mech, sasl_ir,
+		    error);
+		if (status != IMAP_SESSION_OK)
+			return status;
+	} else {
+		s->mechanism = "LOGIN";
+		r = mailimap_login(s->imap, a->user, config->password);
+		if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_BAD_STATE) {
+			*error = imap_session_error(s, r, "login");
+			return IMAP_SESSION_AUTH;
+		}
+		if (r != MAILIMAP_NO_ERROR) {
+			*error = imap_session_error(s, r, "login");
+			return IMAP_SESSION_ERROR;
+		}
+	}
 	if (!imap_session_has_capabilities(s) &&
 	    (r = imap_session_refresh_capabilities(s)) != MAILIMAP_NO_ERROR) {
 		*error = imap_session_error(s, r, "CAPABILITY");
@@ -341,7 +443,14 @@ imap_session_open(const struct imap_session_config *config,
 		if (status != IMAP_SESSION_OK)
 			goto fail;
 	}
-	log_info("%s: logged in to %s as %s", __func__, a->host, a->user);
+	/* RFC 6855: folder names (and headers) in UTF-8 rather than
+	 * modified UTF-7; the mirror keeps names as the server spells them. */
+	if (mailimap_has_extension(s->imap, "UTF8=ACCEPT") &&
+	    mailimap_has_extension(s->imap, "ENABLE"))
+		s->utf8 = imap_session_enable(s, "UTF8=ACCEPT");
+	log_info("%s: logged in to %s as %s%s%s%s", __func__, a->host, a->user,
+	    s->mechanism != NULL ? " with " : "", s->mechanism != NULL ?
+	    s->mechanism : "", s->utf8 ? ", UTF8=ACCEPT" : "");
 	*out = s;
 	return IMAP_SESSION_OK;
 

@@ -1,5 +1,6 @@
 /* imap-session: one authenticated IMAP connection over libetpan: connect,
- * TLS (implicit or STARTTLS, verified by net-tls), capabilities, login.
+ * TLS (implicit or STARTTLS, verified by net-tls), capabilities, login
+ * (AUTHENTICATE PLAIN, OAUTHBEARER, XOAUTH2 or LOGIN), UTF8=ACCEPT.
  * Worker process only. */
 #ifndef SKUA_IMAP_SESSION_H
 #define SKUA_IMAP_SESSION_H
@@ -48,6 +49,9 @@ void		 imap_session_abort(struct imap_session *);
 
 mailimap	*imap_session_imap(struct imap_session *);
 int		 imap_session_has(struct imap_session *, const char *capability);
+/* Whether UTF8=ACCEPT is on (RFC 6855): folder names are UTF-8 on the
+ * wire, not modified UTF-7. Enabled at login where offered. */
+int		 imap_session_utf8(struct imap_session *);
 /* ENABLE QRESYNC once per session where offered; whether it is on. */
 int		 imap_session_enable_qresync(struct imap_session *);
 /* Whether the last failure came from a cancel (the interrupt fd). */

@@ -145,8 +145,12 @@ log_redact(struct log_trace *trace, const char *line, size_t len)
 		return log_redact_from(line, len, 1);
 	if (log_word_is(line, len, 0, "APOP"))
 		return log_redact_from(line, len, 2);
+	/* An exchange runs until the server's final reply, with or without
+	 * an initial response on the command line: every line the client
+	 * sends meanwhile (a response, an OAuth error acknowledgement) is
+	 * SASL data. */
 	if (log_word_is(line, len, 0, "AUTH")) {
-		if (log_word_offset(line, len, 2) == -1)
+		if (log_word_offset(line, len, 1) != -1)
 			trace->in_sasl = 1;
 		return log_redact_from(line, len, 2);
 	}
@@ -154,21 +158,24 @@ log_redact(struct log_trace *trace, const char *line, size_t len)
 	if (log_word_is(line, len, 1, "LOGIN"))
 		return log_redact_from(line, len, 3);
 	if (log_word_is(line, len, 1, "AUTHENTICATE")) {
-		if (log_word_offset(line, len, 3) == -1)
-			trace->in_sasl = 1;
+		trace->in_sasl = 1;
 		return log_redact_from(line, len, 3);
 	}
 	return xstrndup(line, len);
 }
 
 /* Server replies that end a SASL exchange: IMAP tagged, POP3 +OK/-ERR,
- * SMTP 2xx/5xx. Continuations ("+ ", "334 ") keep it going. */
+ * SMTP 2xx/5xx. Continuations ("+ ", "334 ") keep it going, and so does
+ * IMAP untagged data (a server may send some before its "+"). */
 static void
 log_trace_server(struct log_trace *trace, const char *line, size_t len)
 {
 	if (!trace->in_sasl || len == 0)
 		return;
-	if (line[0] == '+' && (len == 1 || line[1] == ' '))
+	if (line[0] == '+' && (len == 1 || line[1] == ' ' ||
+	    line[1] == '\r' || line[1] == '\n'))
+		return;
+	if (line[0] == '*' && len >= 2 && line[1] == ' ')
 		return;
 	if (len >= 3 && strncmp(line, "334", 3) == 0)
 		return;

@@ -3,8 +3,6 @@
  * mirror keeps it as plain text that a corrupted cache cannot crash. */
 #include "auto-config.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +11,19 @@
 
 #include <libetpan/libetpan.h>
 
+#include "mime-decode.h"
+#include "mime-header.h"
 #include "mime-structure.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
 /* The first line of the text form; a new layout gets a new one. */
-#define MIME_STRUCTURE_MAGIC	"mime1\n"
-/* Charset names longer than this, or with odd characters, are not
- * passed to iconv_open (they are garbage, and it is a parser too). */
+#define MIME_STRUCTURE_MAGIC	"mime2\n"
+#define MIME_STRUCTURE_MAGIC1	"mime1\n"	/* no FLAGS field */
+/* Charset labels longer than this are garbage (mime-decode would refuse
+ * them anyway). */
 #define MIME_STRUCTURE_MAX_CHARSET	64
 #define MIME_STRUCTURE_CSSIZE		(MIME_STRUCTURE_MAX_CHARSET + 1)
-
-#define MIME_STRUCTURE_REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD */
 
 /* A growing byte buffer. */
 struct mime_structure_buf {
@@ -82,111 +81,14 @@ mime_structure_is_utf8(const char *s)
 	return 1;
 }
 
-/* len bytes as valid UTF-8 without NULs (the caller frees it): each
- * invalid byte becomes U+FFFD, NUL bytes are dropped. */
-static char *
-mime_structure_clean(const char *in, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)in;
-	char			*out, *o;
-	size_t			 i = 0, used;
-
-	out = o = xreallocarray(NULL, len + 1, 3);
-	while (i < len) {
-		if (p[i] == '\0') {
-			i++;
-			continue;
-		}
-		if (utf8_decode(p + i, len - i, &used) == -1) {
-			memcpy(o, MIME_STRUCTURE_REPLACEMENT, 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(o, p + i, used);
-		o += used;
-		i += used;
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Charsets that are UTF-8 already (or a subset of it). */
-static int
-mime_structure_is_utf8_charset(const char *cs)
-{
-	return strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0 ||
-	    strcasecmp(cs, "us-ascii") == 0 || strcasecmp(cs, "ascii") == 0;
-}
-
-/* A charset name worth giving to iconv_open. */
-static int
-mime_structure_charset_ok(const char *cs)
-{
-	size_t	i;
-	char	c;
-
-	for (i = 0; cs[i] != '\0'; i++) {
-		c = cs[i];
-		if (i >= MIME_STRUCTURE_MAX_CHARSET)
-			return 0;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == ':' || c == '+'))
-			return 0;
-	}
-	return i > 0;
-}
-
-/* len bytes in charset as valid UTF-8 (the caller frees it). What cannot
- * be converted becomes U+FFFD; an unknown charset is read as UTF-8. */
+/* len bytes in charset as valid UTF-8 without NULs (the caller frees
+ * it), the label read as for bodies: aliases and mislabels resolved,
+ * garbage never given to iconv. What cannot be converted becomes U+FFFD;
+ * an unknown charset is read as UTF-8. */
 static char *
 mime_structure_to_utf8(const char *charset, const char *in, size_t len)
 {
-	struct mime_structure_buf	 b = { NULL, 0, 0 };
-	iconv_t				 cd;
-	char				*ip = (char *)in, *op, *out;
-	size_t				 il = len, ol, r;
-
-	if (charset == NULL || !mime_structure_charset_ok(charset) ||
-	    mime_structure_is_utf8_charset(charset))
-		return mime_structure_clean(in, len);
-	if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
-		return mime_structure_clean(in, len);
-	mime_structure_buf_grow(&b, len * 2 + 16);
-	while (il > 0) {
-		op = b.s + b.len;
-		ol = b.size - b.len - 1;
-		r = iconv(cd, &ip, &il, &op, &ol);
-		b.len = (size_t)(op - b.s);
-		if (r != (size_t)-1)
-			break;
-		if (errno == E2BIG) {
-			mime_structure_buf_grow(&b, b.size);
-			continue;
-		}
-		mime_structure_buf_add(&b, MIME_STRUCTURE_REPLACEMENT, 3);
-		if (errno != EILSEQ)
-			break;	/* EINVAL: cut short at the end */
-		ip++;
-		il--;
-	}
-	/* Return a stateful encoding (ISO-2022-JP) to its initial state. */
-	for (;;) {
-		op = b.s + b.len;
-		ol = b.size - b.len - 1;
-		r = iconv(cd, NULL, NULL, &op, &ol);
-		b.len = (size_t)(op - b.s);
-		if (r == (size_t)-1 && errno == E2BIG) {
-			mime_structure_buf_grow(&b, b.size);
-			continue;
-		}
-		break;
-	}
-	iconv_close(cd);
-	out = mime_structure_clean(b.s, b.len);
-	free(b.s);
-	return out;
+	return mime_decode_charset(charset, in, len, NULL);
 }
 
 /* A copy of s in ASCII lowercase. */
@@ -378,28 +280,23 @@ done:
 }
 
 /* A plain parameter value as a name: RFC 2047 words (which mailers put
- * in quoted names against the rules) decoded, and valid UTF-8. Words
- * that decode to nothing leave the value as it is. */
+ * in quoted names against the rules) decoded, raw 8-bit read as UTF-8 or
+ * else Latin-1. Words that decode to nothing leave the value as it is. */
 static char *
 mime_structure_plain_name(const char *v)
 {
-	char	*decoded = NULL, *out;
-	size_t	 idx = 0;
+	char	*out;
 
-	if (strstr(v, "=?") != NULL &&
-	    mailmime_encoded_phrase_parse("utf-8", v, strlen(v), &idx,
-	    "utf-8", &decoded) != MAILIMF_NO_ERROR)
-		decoded = NULL;
-	if (decoded != NULL && *decoded != '\0')
-		out = mime_structure_clean(decoded, strlen(decoded));
-	else
-		out = mime_structure_clean(v, strlen(v));
-	free(decoded);
+	out = mime_header_decode(v, strlen(v), 0, NULL);
+	if (*out == '\0') {
+		free(out);
+		out = mime_decode_guess(v, strlen(v));
+	}
 	return out;
 }
 
 /* Parameter key as a name, the RFC 2231 form first; NULL if none. */
-static char *
+char *
 mime_structure_param_name(const struct mailimap_body_fld_param *params,
     const char *key)
 {
@@ -512,13 +409,30 @@ mime_structure_number(struct mime_part *p, const char *section,
 	}
 }
 
-static void
+void
 mime_structure_number_root(struct mime_part *root)
 {
 	if (mime_structure_is(root, "multipart", NULL))
 		mime_structure_number(root, "", "");
 	else
 		mime_structure_number(root, "1", "1");
+}
+
+/* The MIME_PART_* flags that params carry. */
+static uint32_t
+mime_structure_flags(const struct mailimap_body_fld_param *params)
+{
+	const char	*v;
+	uint32_t	 flags = 0;
+
+	if ((v = mime_structure_param(params, "format")) != NULL &&
+	    strcasecmp(v, "flowed") == 0) {
+		flags |= MIME_PART_FLOWED;
+		if ((v = mime_structure_param(params, "delsp")) != NULL &&
+		    strcasecmp(v, "yes") == 0)
+			flags |= MIME_PART_DELSP;
+	}
+	return flags;
 }
 
 /* One libetpan body and what is under it; NULL when past the part count
@@ -604,6 +518,7 @@ mime_structure_build(const struct mailimap_body *body, int depth,
 			    mime_structure_param(params, "charset"), 1);
 			p->id = mime_structure_optional(fields->bd_id, 0);
 			p->size = fields->bd_size;
+			p->flags = mime_structure_flags(params);
 		}
 		p->encoding = mime_structure_lower(mime_structure_encoding(
 		    fields != NULL ? fields->bd_encoding : NULL));
@@ -712,8 +627,9 @@ mime_structure_put(struct mime_structure_buf *b, const struct mime_part *p,
 	mime_structure_put_string(b, p->disposition);
 	mime_structure_put_string(b, p->encoding);
 	mime_structure_put_string(b, p->id);
-	n = snprintf(num, sizeof num, " %llu %lu\n",
-	    (unsigned long long)p->size, (unsigned long)p->lines);
+	n = snprintf(num, sizeof num, " %llu %lu %lu\n",
+	    (unsigned long long)p->size, (unsigned long)p->lines,
+	    (unsigned long)p->flags);
 	mime_structure_buf_add(b, num, (size_t)n);
 	for (i = 0; i < p->nchildren; i++)
 		mime_structure_put(b, p->children[i], depth + 1);
@@ -812,13 +728,13 @@ mime_structure_get_number(const char *f, size_t len, uint64_t max,
 	return 0;
 }
 
-#define MIME_STRUCTURE_FIELDS	10
+#define MIME_STRUCTURE_FIELDS	11	/* mime1 has one fewer */
 
 /* One part line (from line up to the '\n' at end) into a new part and its
  * depth; NULL and *error if it is wrong. */
 static struct mime_part *
-mime_structure_get_line(const char *line, const char *end, int *depth,
-    const char **error)
+mime_structure_get_line(const char *line, const char *end, size_t nfields,
+    int *depth, const char **error)
 {
 	const char		*f[MIME_STRUCTURE_FIELDS], *s = line, *sp;
 	size_t			 len[MIME_STRUCTURE_FIELDS], n = 0;
@@ -828,7 +744,7 @@ mime_structure_get_line(const char *line, const char *end, int *depth,
 	size_t			 i;
 
 	for (;;) {
-		if (n == MIME_STRUCTURE_FIELDS) {
+		if (n == nfields) {
 			*error = "too many fields";
 			return NULL;
 		}
@@ -839,7 +755,7 @@ mime_structure_get_line(const char *line, const char *end, int *depth,
 			break;
 		s = sp + 1;
 	}
-	if (n != MIME_STRUCTURE_FIELDS) {
+	if (n != nfields) {
 		*error = "too few fields";
 		return NULL;
 	}
@@ -875,6 +791,16 @@ mime_structure_get_line(const char *line, const char *end, int *depth,
 	    error) != 0)
 		goto fail;
 	p->lines = (uint32_t)v;
+	if (nfields > 10) {
+		if (mime_structure_get_number(f[10], len[10], UINT32_MAX,
+		    &v, error) != 0)
+			goto fail;
+		if ((v & ~(uint64_t)(MIME_PART_FLOWED | MIME_PART_DELSP)) != 0) {
+			*error = "unknown flags";
+			goto fail;
+		}
+		p->flags = (uint32_t)v;
+	}
 
 	/* What mime_structure_from_imap promises. */
 	if (p->type == NULL || p->subtype == NULL) {
@@ -908,7 +834,7 @@ mime_structure_parse(const char *text, struct mime_part **out, char **error)
 	struct mime_part	*stack[MIME_STRUCTURE_MAX_DEPTH];
 	struct mime_part	*root = NULL, *p, *parent;
 	const char		*line, *nl, *why = NULL;
-	size_t			 lineno = 1, count = 0;
+	size_t			 lineno = 1, count = 0, nfields;
 	int			 depth, last = -1;
 
 	*out = NULL;
@@ -918,9 +844,13 @@ mime_structure_parse(const char *text, struct mime_part **out, char **error)
 		why = "no text";
 		goto fail;
 	}
-	if (strncmp(text, MIME_STRUCTURE_MAGIC,
+	nfields = MIME_STRUCTURE_FIELDS;
+	if (strncmp(text, MIME_STRUCTURE_MAGIC1,
+	    strlen(MIME_STRUCTURE_MAGIC1)) == 0)
+		nfields--;
+	else if (strncmp(text, MIME_STRUCTURE_MAGIC,
 	    strlen(MIME_STRUCTURE_MAGIC)) != 0) {
-		why = "not a MIME structure (no \"mime1\" line)";
+		why = "not a MIME structure (no \"mime2\" line)";
 		goto fail;
 	}
 	for (line = text + strlen(MIME_STRUCTURE_MAGIC); *line != '\0';
@@ -934,7 +864,7 @@ mime_structure_parse(const char *text, struct mime_part **out, char **error)
 			why = "too many parts";
 			goto fail;
 		}
-		if ((p = mime_structure_get_line(line, nl, &depth,
+		if ((p = mime_structure_get_line(line, nl, nfields, &depth,
 		    &why)) == NULL)
 			goto fail;
 		if (depth > last + 1 || (depth == 0 && root != NULL)) {

@@ -51,20 +51,25 @@ struct mime_part {
 	char			 *id;		/* Content-ID, or NULL */
 	uint64_t		  size;		/* octets sent; multipart: 0 */
 	uint32_t		  lines;	/* text and message/rfc822 */
+	uint32_t		  flags;	/* MIME_PART_* */
 	/* A multipart's parts, or the one body of a message/rfc822. */
 	struct mime_part	**children;
 	size_t			  nchildren;
 };
+
+/* mime_part flags: Content-Type parameters the reader needs. */
+#define MIME_PART_FLOWED	0x1	/* format=flowed (RFC 3676) */
+#define MIME_PART_DELSP		0x2	/* and delsp=yes */
 
 /* skua's tree of a BODYSTRUCTURE; the caller frees it. Never NULL for a
  * non-NULL body (beyond the bounds above, parts are left out). */
 struct mime_part	*mime_structure_from_imap(const struct mailimap_body *);
 
 /*
- * The tree as text for the mirror (the caller frees it): the line "mime1",
- * then one line per part in depth-first order, ten fields separated by
+ * The tree as text for the mirror (the caller frees it): the line "mime2",
+ * then one line per part in depth-first order, eleven fields separated by
  * one space:
- *	DEPTH TYPE SUBTYPE CHARSET NAME DISPOSITION ENCODING ID SIZE LINES
+ *	DEPTH TYPE SUBTYPE CHARSET NAME DISPOSITION ENCODING ID SIZE LINES FLAGS
  * DEPTH is 0 for the root and one more than the parent for a child. A
  * NULL string is "-"; other strings are written with %XX (uppercase hex)
  * for bytes up to space, from DEL up, '%', and a leading '-'. Each line
@@ -73,13 +78,25 @@ struct mime_part	*mime_structure_from_imap(const struct mailimap_body *);
 char			*mime_structure_serialize(const struct mime_part *);
 
 /*
- * Read text that mime_structure_serialize wrote. On MIME_STRUCTURE_OK
+ * Read text that mime_structure_serialize wrote (or an older "mime1"
+ * text, whose lines have no FLAGS). On MIME_STRUCTURE_OK
  * *out is the caller's (mime_structure_free). Otherwise *out is NULL and
  * *error (if error is not NULL) says what is wrong; the caller frees it.
  * Any input is safe: garbage, truncation, huge numbers, deep nesting.
  */
 enum mime_structure_status mime_structure_parse(const char *,
 			    struct mime_part **out, char **error);
+
+/* Give every part of a tree built by hand its section (see above). */
+void			 mime_structure_number_root(struct mime_part *);
+
+struct mailimap_body_fld_param;
+/* Parameter key of params as a name, RFC 2231 continuations and charsets
+ * and RFC 2047 words decoded to valid UTF-8; NULL if there is none. Worker
+ * only (libetpan data). */
+char			*mime_structure_param_name(
+			     const struct mailimap_body_fld_param *params,
+			     const char *key);
 
 /* Free a tree; NULL is fine. */
 void			 mime_structure_free(struct mime_part *);

@@ -43,6 +43,13 @@ static const struct {
 	{ "previous-message", N_("show the previous message") },
 	{ "view-attachments", N_("list the message's attachments") },
 	{ "save-entry", N_("save the selected attachment") },
+	{ "view-mailcap", N_("open the selected attachment with its mailcap "
+	    "entry") },
+	{ "pipe-entry", N_("give the selected attachment to a shell "
+	    "command") },
+	{ "sort", N_("sort the index by the next order: date, thread, "
+	    "sender, subject, size") },
+	{ "sort-reverse", N_("turn the index's order upside down") },
 };
 
 static const struct {
@@ -91,6 +98,8 @@ static const struct {
 	{ KEYS_VIEW_INDEX, '\r', KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_INDEX, '\n', KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_INDEX, KEY_ENTER, KEYS_ACTION_OPEN },
+	{ KEYS_VIEW_INDEX, 'o', KEYS_ACTION_SORT },
+	{ KEYS_VIEW_INDEX, 'O', KEYS_ACTION_SORT_REVERSE },
 	{ KEYS_VIEW_PAGER, ' ', KEYS_ACTION_PAGE_DOWN },
 	{ KEYS_VIEW_PAGER, '-', KEYS_ACTION_PAGE_UP },
 	{ KEYS_VIEW_PAGER, 'g', KEYS_ACTION_TOP },
@@ -104,6 +113,11 @@ static const struct {
 	{ KEYS_VIEW_PAGER, KEY_LEFT, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_PAGER, 27, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_ATTACH, 's', KEYS_ACTION_SAVE_ENTRY },
+	{ KEYS_VIEW_ATTACH, '\r', KEYS_ACTION_VIEW_MAILCAP },
+	{ KEYS_VIEW_ATTACH, '\n', KEYS_ACTION_VIEW_MAILCAP },
+	{ KEYS_VIEW_ATTACH, KEY_ENTER, KEYS_ACTION_VIEW_MAILCAP },
+	{ KEYS_VIEW_ATTACH, 'm', KEYS_ACTION_VIEW_MAILCAP },
+	{ KEYS_VIEW_ATTACH, '|', KEYS_ACTION_PIPE_ENTRY },
 	{ KEYS_VIEW_ATTACH, 'q', KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_ATTACH, KEY_LEFT, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_ATTACH, 27, KEYS_ACTION_EXIT },

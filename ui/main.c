@@ -21,6 +21,7 @@ main_usage(FILE *f)
 	fprintf(f, _(
 "Usage: skua [OPTION]...\n"
 "       skua [OPTION]... sync [--bodies] [ACCOUNT[/FOLDER]...]\n"
+"       skua [OPTION]... render FILE...\n"
 "A terminal mail client for IMAP and POP3 accounts.\n"
 "\n"
 "  -F, --config FILE     read FILE instead of ~/.config/skua/config\n"
@@ -32,6 +33,8 @@ main_usage(FILE *f)
 "\n"
 "Commands:\n"
 "  sync                  bring the accounts' local mirrors up to date and exit\n"
+"  render FILE...        print messages (- for standard input) as the pager\n"
+"                        shows them, with their attachment lists\n"
 "\n"
 "The log is ~/.local/state/skua/skua.log ($XDG_STATE_HOME/skua).\n"
 "See skua(1) and skua-config(5).\n"));
@@ -122,7 +125,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc && strcmp(argv[optind], "sync") != 0) {
+	if (optind != argc && strcmp(argv[optind], "sync") != 0 &&
+	    strcmp(argv[optind], "render") != 0) {
 		fprintf(stderr, _("skua: unexpected argument '%s'\n"),
 		    argv[optind]);
 		main_usage(stderr);
@@ -135,6 +139,14 @@ main(int argc, char **argv)
 	case CONFIG_OK:
 		break;
 	case CONFIG_NOT_FOUND:
+		/* Rendering a file needs no account: defaults will do. */
+		if (!given && !check && optind != argc &&
+		    strcmp(argv[optind], "render") == 0) {
+			signal(SIGPIPE, SIG_IGN);
+			status = cmd_render_main(NULL, argc - optind,
+			    argv + optind);
+			goto out;
+		}
 		if (!given) {
 			main_no_config(path);
 			goto out;
@@ -171,7 +183,12 @@ main(int argc, char **argv)
 	if (optind != argc) {
 		/* A command's workers must not die of a closed pipe either. */
 		signal(SIGPIPE, SIG_IGN);
-		status = cmd_sync_main(config, argc - optind, argv + optind);
+		if (strcmp(argv[optind], "render") == 0)
+			status = cmd_render_main(config, argc - optind,
+			    argv + optind);
+		else
+			status = cmd_sync_main(config, argc - optind,
+			    argv + optind);
 		goto out;
 	}
 	if (ui_run(config, &error) != UI_OK) {

@@ -2,16 +2,19 @@
  * slots that never move; an order array of slot numbers keeps them newest
  * first, and a hash table finds a slot by uid. A batch of new rows is
  * sorted and merged in one pass, so 100,000 rows in windows of a few hundred
- * cost little more than copying them. */
+ * cost little more than copying them. Other orders (threads, sender, ...)
+ * are a view built from the order array by src/thread.c when next read. */
 #include "auto-config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model-folder.h"
 #include "msg.h"
 #include "store-mirror.h"
 #include "summary.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 /* struct model_row's state. */
@@ -22,6 +25,15 @@
 
 /* Slots never holding a row; the hash table stores slot + 1. */
 #define MODEL_EMPTY		0
+
+/* The view's state, for any order but the date's. */
+#define MODEL_VIEW_FRESH	0
+#define MODEL_VIEW_STALE	1	/* usable: new rows at its end */
+#define MODEL_VIEW_INVALID	2	/* rows gone, or another order */
+
+/* While deferring, a rebuild waits until this many times its own cost has
+ * passed since the last one: about a fifth of the time at most. */
+#define MODEL_VIEW_PATIENCE	4
 
 struct model_folder {
 	struct model_row	*slots;
@@ -46,6 +58,24 @@ struct model_folder {
 	size_t			 unseen;
 	uint32_t		 selected;	/* uid, when has_selection */
 	int			 has_selection;
+
+	enum model_folder_sort	 sort;
+	int			 sort_flags;	/* MODEL_FOLDER_REVERSE, ... */
+	int			 defer;
+
+	/* Any order but the date's: slots as shown, and back. */
+	uint32_t		*view;
+	size_t			 nview;
+	size_t			 view_size;
+	uint32_t		*position;	/* slot -> index in view */
+	size_t			 position_size;
+	struct thread_row	*threads;	/* by thread: the first nthreads
+						   rows of view */
+	size_t			 nthreads;
+	size_t			 threads_size;
+	int			 view_state;	/* MODEL_VIEW_* */
+	int64_t			 built_at;	/* monotonic ns */
+	int64_t			 build_cost;
 };
 
 /* A row's sort key, for sorting a batch without looking at slots. */
@@ -346,14 +376,31 @@ model_order_compact(struct model_folder *mf, size_t selected)
 	mf->selected = mf->slots[mf->order[next]].uid;
 }
 
-/* The selection's index before a change, or (size_t)-1 for none. */
+/* Where slot is in the order array; 0 if it is not placed there. */
+static int
+model_order_index(const struct model_folder *mf, uint32_t slot,
+    size_t *index)
+{
+	const struct model_row	*r = &mf->slots[slot];
+	size_t			 i;
+
+	i = model_order_search(mf, r->date, r->uid);
+	if (i >= mf->norder || mf->order[i] != slot)
+		return 0;
+	*index = i;
+	return 1;
+}
+
+/* The selection's index in the order array before a change, or
+ * (size_t)-1 for none. */
 static size_t
 model_selected_before(const struct model_folder *mf)
 {
-	size_t	index;
+	uint32_t	slot;
+	size_t		index;
 
-	if (!mf->has_selection ||
-	    !model_folder_index_of(mf, mf->selected, &index))
+	if (!mf->has_selection || !model_uid_find(mf, mf->selected, &slot) ||
+	    !model_order_index(mf, slot, &index))
 		return (size_t)-1;
 	return index;
 }
@@ -401,6 +448,174 @@ model_order_merge(struct model_folder *mf, const struct model_key *keys,
 	free(tail);
 }
 
+/* --- the view ------------------------------------------------------------- */
+
+/* Whether rows are shown in the order array's order, either way up. */
+static int
+model_is_direct(const struct model_folder *mf)
+{
+	return mf->sort == MODEL_FOLDER_SORT_DATE;
+}
+
+/* Whether a row going moves the selection to the next in the order array:
+ * the date order the right way up. */
+static int
+model_is_plain(const struct model_folder *mf)
+{
+	return model_is_direct(mf) && !(mf->sort_flags & MODEL_FOLDER_REVERSE);
+}
+
+static int64_t
+model_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void
+model_view_reserve(struct model_folder *mf, size_t n)
+{
+	if (n > mf->view_size) {
+		while (n > mf->view_size)
+			mf->view_size = mf->view_size == 0 ? 256 :
+			    mf->view_size * 2;
+		mf->view = xreallocarray(mf->view, mf->view_size,
+		    sizeof *mf->view);
+	}
+	if (mf->slots_size > mf->position_size) {
+		mf->position_size = mf->slots_size;
+		mf->position = xreallocarray(mf->position, mf->position_size,
+		    sizeof *mf->position);
+	}
+}
+
+/* Build the view from the order array: its rows oldest first are the
+ * input, so ties in thread.c's orders follow date and uid. */
+static void
+model_view_build(struct model_folder *mf)
+{
+	struct thread_message	*in;
+	const struct model_row	*r;
+	size_t			 n = mf->norder, i;
+	int64_t			 start = model_now();
+	int			 flags = 0;
+
+	model_view_reserve(mf, n);
+	in = xreallocarray(NULL, n > 0 ? n : 1, sizeof *in);
+	for (i = 0; i < n; i++) {
+		r = &mf->slots[mf->order[n - 1 - i]];
+		in[i].message_id = r->message_id;
+		in[i].in_reply_to = r->in_reply_to;
+		in[i].references = r->references;
+		in[i].from = r->from;
+		in[i].subject = r->subject;
+		in[i].date = r->date;
+		in[i].size = r->size;
+	}
+	mf->nthreads = 0;
+	if (mf->sort == MODEL_FOLDER_SORT_THREAD) {
+		if (n > mf->threads_size) {
+			mf->threads_size = n;
+			mf->threads = xreallocarray(mf->threads,
+			    mf->threads_size, sizeof *mf->threads);
+		}
+		if (mf->sort_flags & MODEL_FOLDER_REVERSE)
+			flags |= THREAD_OLDEST_FIRST;
+		if (mf->sort_flags & MODEL_FOLDER_THREAD_FIRST_DATE)
+			flags |= THREAD_BY_FIRST_DATE;
+		thread_build(in, n, flags, mf->threads);
+		for (i = 0; i < n; i++)
+			mf->view[i] = mf->threads[i].message;
+		mf->nthreads = n;
+	} else
+		thread_sort(in, n, mf->sort == MODEL_FOLDER_SORT_FROM ?
+		    THREAD_SORT_FROM : mf->sort == MODEL_FOLDER_SORT_SUBJECT ?
+		    THREAD_SORT_SUBJECT : THREAD_SORT_SIZE,
+		    (mf->sort_flags & MODEL_FOLDER_REVERSE) != 0, mf->view);
+	free(in);
+	/* Input indices to slots. */
+	for (i = 0; i < n; i++) {
+		mf->view[i] = mf->order[n - 1 - mf->view[i]];
+		mf->position[mf->view[i]] = (uint32_t)i;
+	}
+	mf->nview = n;
+	mf->view_state = MODEL_VIEW_FRESH;
+	mf->built_at = model_now();
+	mf->build_cost = mf->built_at - start;
+}
+
+/*
+ * The view, brought up to date if it must be: always when rows went or the
+ * order changed, when rows came only if not deferring. Never on time, so
+ * two reads in a row see the same order. The view is a cache of the rows:
+ * reading calls, const to their callers, build it when they need it, hence
+ * the cast.
+ */
+static void
+model_view(const struct model_folder *cmf)
+{
+	struct model_folder	*mf = (struct model_folder *)cmf;
+
+	if (model_is_direct(mf) || mf->view_state == MODEL_VIEW_FRESH)
+		return;
+	if (mf->view_state == MODEL_VIEW_STALE && mf->defer)
+		return;
+	model_view_build(mf);
+}
+
+/* A new row, at the view's end until it is built again. */
+static void
+model_view_append(struct model_folder *mf, uint32_t slot)
+{
+	if (model_is_direct(mf) || mf->view_state == MODEL_VIEW_INVALID)
+		return;
+	model_view_reserve(mf, mf->nview + 1);
+	mf->position[slot] = (uint32_t)mf->nview;
+	mf->view[mf->nview++] = slot;
+}
+
+/* The slot shown at index (< norder), the view up to date. */
+static uint32_t
+model_slot_at(const struct model_folder *mf, size_t index)
+{
+	if (!model_is_direct(mf))
+		return mf->view[index];
+	if (mf->sort_flags & MODEL_FOLDER_REVERSE)
+		return mf->order[mf->norder - 1 - index];
+	return mf->order[index];
+}
+
+/*
+ * The selected row, shown at index shown, is going: select the first row
+ * after it that stays, else the last before it. Called while the rows
+ * going are marked and the order is as it was.
+ */
+static void
+model_select_survivor(struct model_folder *mf, size_t shown)
+{
+	uint32_t	slot;
+	size_t		i;
+
+	for (i = shown + 1; i < mf->norder; i++) {
+		slot = model_slot_at(mf, i);
+		if (mf->slots[slot].state != MODEL_ROW_FREE) {
+			mf->selected = mf->slots[slot].uid;
+			return;
+		}
+	}
+	for (i = shown < mf->norder ? shown : mf->norder; i-- > 0;) {
+		slot = model_slot_at(mf, i);
+		if (mf->slots[slot].state != MODEL_ROW_FREE) {
+			mf->selected = mf->slots[slot].uid;
+			return;
+		}
+	}
+	mf->selected = 0;
+	mf->has_selection = 0;
+}
+
 void
 model_folder_upsert(struct model_folder *mf, const struct summary *rows,
     size_t n)
@@ -436,6 +651,7 @@ model_folder_upsert(struct model_folder *mf, const struct summary *rows,
 			r->state = MODEL_ROW_PENDING;
 			model_uid_insert(mf, slot);
 			keys[nkeys++].slot = slot;
+			model_view_append(mf, slot);
 		}
 		if (model_row_unseen(r))
 			mf->unseen++;
@@ -453,6 +669,9 @@ model_folder_upsert(struct model_folder *mf, const struct summary *rows,
 		qsort(keys, nkeys, sizeof *keys, model_key_cmp);
 	model_order_merge(mf, keys, nkeys);
 	free(keys);
+	/* New rows, new dates, new subjects or references: all move rows. */
+	if (mf->view_state == MODEL_VIEW_FRESH)
+		mf->view_state = MODEL_VIEW_STALE;
 }
 
 int
@@ -476,11 +695,15 @@ void
 model_folder_remove(struct model_folder *mf, const uint32_t *uids, size_t n)
 {
 	uint32_t	*gone, slot;
-	size_t		 i, ngone = 0, selected;
+	size_t		 i, ngone = 0, selected, shown = (size_t)-1;
 
 	if (n == 0)
 		return;
 	selected = model_selected_before(mf);
+	/* Where the selection is shown, for the row that takes its place. */
+	if (!model_is_plain(mf) && mf->has_selection &&
+	    !model_folder_index_of(mf, mf->selected, &shown))
+		shown = (size_t)-1;
 	gone = xreallocarray(NULL, n, sizeof *gone);
 	for (i = 0; i < n; i++) {
 		if (!model_uid_find(mf, uids[i], &slot) ||
@@ -492,19 +715,27 @@ model_folder_remove(struct model_folder *mf, const uint32_t *uids, size_t n)
 		mf->slots[slot].state = MODEL_ROW_FREE;
 		gone[ngone++] = slot;
 	}
+	if (shown != (size_t)-1 && model_uid_find(mf, mf->selected, &slot) &&
+	    mf->slots[slot].state == MODEL_ROW_FREE)
+		model_select_survivor(mf, shown);
 	if (ngone > 0)
-		model_order_compact(mf, selected);
+		model_order_compact(mf, model_is_plain(mf) ? selected :
+		    (size_t)-1);
 	for (i = 0; i < ngone; i++) {
 		model_uid_delete(mf, mf->slots[gone[i]].uid);
 		model_slot_free(mf, gone[i]);
 	}
 	free(gone);
+	if (ngone > 0 && !model_is_direct(mf))
+		mf->view_state = MODEL_VIEW_INVALID;
 }
 
 void
 model_folder_clear(struct model_folder *mf)
 {
-	size_t	i;
+	enum model_folder_sort	sort;
+	size_t			i;
+	int			flags, defer;
 
 	if (mf == NULL)
 		return;
@@ -517,7 +748,17 @@ model_folder_clear(struct model_folder *mf)
 	free(mf->order);
 	free(mf->uids);
 	free(mf->strings);
+	free(mf->view);
+	free(mf->position);
+	free(mf->threads);
+	/* The order is the user's, not the folder's. */
+	sort = mf->sort;
+	flags = mf->sort_flags;
+	defer = mf->defer;
 	memset(mf, 0, sizeof *mf);
+	mf->sort = sort;
+	mf->sort_flags = flags;
+	mf->defer = defer;
 }
 
 void
@@ -651,7 +892,8 @@ model_folder_row(const struct model_folder *mf, size_t index)
 {
 	if (index >= mf->norder)
 		return NULL;
-	return &mf->slots[mf->order[index]];
+	model_view(mf);
+	return &mf->slots[model_slot_at(mf, index)];
 }
 
 const struct model_row *
@@ -664,22 +906,89 @@ model_folder_find(const struct model_folder *mf, uint32_t uid)
 	return &mf->slots[slot];
 }
 
+const struct model_row *
+model_folder_oldest(const struct model_folder *mf)
+{
+	if (mf->norder == 0)
+		return NULL;
+	return &mf->slots[mf->order[mf->norder - 1]];
+}
+
 int
 model_folder_index_of(const struct model_folder *mf, uint32_t uid,
     size_t *index)
 {
-	const struct model_row	*r;
-	uint32_t		 slot;
-	size_t			 i;
+	uint32_t	slot;
+	size_t		i;
 
 	if (!model_uid_find(mf, uid, &slot))
 		return 0;
-	r = &mf->slots[slot];
-	i = model_order_search(mf, r->date, r->uid);
-	if (i >= mf->norder || mf->order[i] != slot)
-		return 0;
+	if (!model_is_direct(mf)) {
+		model_view(mf);
+		i = mf->position[slot];
+		if (i >= mf->nview || mf->view[i] != slot)
+			return 0;
+	} else {
+		if (!model_order_index(mf, slot, &i))
+			return 0;
+		if (mf->sort_flags & MODEL_FOLDER_REVERSE)
+			i = mf->norder - 1 - i;
+	}
 	*index = i;
 	return 1;
+}
+
+size_t
+model_folder_tree(const struct model_folder *mf, size_t index, char *buf,
+    size_t size)
+{
+	if (size > 0)
+		buf[0] = '\0';
+	if (mf->sort != MODEL_FOLDER_SORT_THREAD || index >= mf->norder)
+		return 0;
+	model_view(mf);
+	if (index >= mf->nthreads)
+		return 0;
+	return thread_prefix(mf->threads, mf->nthreads, index, buf, size);
+}
+
+void
+model_folder_set_sort(struct model_folder *mf, enum model_folder_sort sort,
+    int flags)
+{
+	if ((unsigned)sort >= MODEL_FOLDER_SORT_COUNT)
+		sort = MODEL_FOLDER_SORT_DATE;
+	if (sort == mf->sort && flags == mf->sort_flags)
+		return;
+	mf->sort = sort;
+	mf->sort_flags = flags;
+	mf->view_state = MODEL_VIEW_INVALID;
+	mf->nthreads = 0;
+}
+
+enum model_folder_sort
+model_folder_sort(const struct model_folder *mf, int *flags)
+{
+	if (flags != NULL)
+		*flags = mf->sort_flags;
+	return mf->sort;
+}
+
+void
+model_folder_defer(struct model_folder *mf, int on)
+{
+	mf->defer = on;
+}
+
+void
+model_folder_refresh(struct model_folder *mf)
+{
+	if (model_is_direct(mf) || mf->view_state == MODEL_VIEW_FRESH)
+		return;
+	if (mf->view_state == MODEL_VIEW_STALE && mf->defer &&
+	    model_now() - mf->built_at < MODEL_VIEW_PATIENCE * mf->build_cost)
+		return;
+	model_view_build(mf);
 }
 
 size_t
@@ -709,7 +1018,8 @@ model_folder_select(struct model_folder *mf, size_t index)
 		return;
 	if (index >= mf->norder)
 		index = mf->norder - 1;
-	mf->selected = mf->slots[mf->order[index]].uid;
+	model_view(mf);
+	mf->selected = mf->slots[model_slot_at(mf, index)].uid;
 	mf->has_selection = 1;
 }
 

@@ -1,6 +1,7 @@
 /* model-folder: the UI's rows of the open folder, fed by the worker's ROWS,
- * FLAGS and VANISHED events, kept newest first, with a selection that
- * follows its message. No curses here: it is unit tested alone. UI process. */
+ * FLAGS and VANISHED events, in the index's order (newest first, threads,
+ * sender, subject or size), with a selection that follows its message. No
+ * curses here: it is unit tested alone. UI process. */
 #ifndef SKUA_MODEL_FOLDER_H
 #define SKUA_MODEL_FOLDER_H
 
@@ -37,11 +38,29 @@ enum model_folder_status {
 				   or holds the rows read before the fault */
 };
 
+/* The index's orders (src/thread.h has the details). */
+enum model_folder_sort {
+	MODEL_FOLDER_SORT_DATE,		/* newest first */
+	MODEL_FOLDER_SORT_FROM,		/* by sender, A first */
+	MODEL_FOLDER_SORT_SUBJECT,	/* by subject without "Re:", A first */
+	MODEL_FOLDER_SORT_SIZE,		/* largest first */
+	MODEL_FOLDER_SORT_THREAD,	/* threads, newest first */
+	MODEL_FOLDER_SORT_COUNT,
+};
+
+/* model_folder_set_sort's flags. */
+#define MODEL_FOLDER_REVERSE		0x1	/* the order upside down */
+#define MODEL_FOLDER_THREAD_FIRST_DATE	0x2	/* a thread's place is its
+						   first message's date, not
+						   its latest's */
+
 struct model_folder;
 
+/* A new model sorts by date, newest first. */
 struct model_folder	*model_folder_new(void);
 void			 model_folder_free(struct model_folder *);
-/* Drop every row (a reset, or another folder); the selection too. */
+/* Drop every row (a reset, or another folder); the selection too, not the
+ * order. */
 void			 model_folder_clear(struct model_folder *);
 
 /*
@@ -62,23 +81,55 @@ int			 model_folder_set_flags(struct model_folder *,
 void			 model_folder_remove(struct model_folder *,
 			     const uint32_t *uids, size_t n);
 
+/*
+ * The order of the rows; the selection stays on its message. Any order but
+ * the date's is a view built from the rows when they are next read after a
+ * change (so the reading calls below may take a while, once, after a
+ * batch): a thread build over 100,000 rows costs tens of milliseconds.
+ */
+void			 model_folder_set_sort(struct model_folder *,
+			     enum model_folder_sort, int flags);
+enum model_folder_sort	 model_folder_sort(const struct model_folder *,
+			     int *flags);
+/*
+ * While rows stream in (an open or a sync), on: new rows wait at the end of
+ * the view, unsorted, until model_folder_refresh rebuilds it. Off (the
+ * default): every read sees the order complete. Rows going or another
+ * order rebuild the view at the next read either way.
+ */
+void			 model_folder_defer(struct model_folder *, int on);
+/* Once before drawing: rebuild a deferred view when the time since the last
+ * build is four times what it cost, so at most about a fifth of the time
+ * goes to rebuilding while rows stream in. */
+void			 model_folder_refresh(struct model_folder *);
+
 size_t			 model_folder_count(const struct model_folder *);
 size_t			 model_folder_unseen(const struct model_folder *);
-/* Row at index (0 is the newest), or NULL past the end. Borrowed until
- * the next change. */
+/* Row at index (0 is the first shown), or NULL past the end. Borrowed
+ * until the next change. */
 const struct model_row	*model_folder_row(const struct model_folder *,
 			     size_t index);
 const struct model_row	*model_folder_find(const struct model_folder *,
 			     uint32_t uid);
+/* The oldest row by date (whatever the order), or NULL when empty. */
+const struct model_row	*model_folder_oldest(const struct model_folder *);
 /* The index of uid into *index; 0 if it is not there. */
 int			 model_folder_index_of(const struct model_folder *,
 			     uint32_t uid, size_t *index);
+/*
+ * The thread tree left of row index's subject, as src/thread.h's
+ * THREAD_TREE_* bytes in at most size - 1 columns ("" when the order is
+ * not by thread, for a thread's first message, or for a row still
+ * waiting for the view); returns its length.
+ */
+size_t			 model_folder_tree(const struct model_folder *,
+			     size_t index, char *buf, size_t size);
 
 /*
- * The selection. Until something is selected it is the first (newest) row,
- * whatever arrives; once selected, it stays on that message while rows come
- * and go around it, and when the message goes, it moves to the row that took
- * its place.
+ * The selection. Until something is selected it is the first row, whatever
+ * arrives; once selected, it stays on that message while rows come and go
+ * around it, and when the message goes, it moves to the row that took its
+ * place.
  */
 size_t			 model_folder_selected(const struct model_folder *);
 /* 0 when the model is empty. */

@@ -1,6 +1,7 @@
 /* view-index: the open folder's messages, one line each as in mutt: flags,
- * date, sender and subject, newest first. With no folder open it shows the
- * account under the sidebar's cursor instead. */
+ * date, sender and subject with the thread tree, in the order chosen (sort,
+ * and o and O). With no folder open it shows the account under the
+ * sidebar's cursor instead. */
 #include "auto-config.h"
 
 #include <curses.h>
@@ -13,12 +14,22 @@
 #include "keys.h"
 #include "model-folder.h"
 #include "store-mirror.h"
+#include "thread.h"
 #include "view.h"
 
 /* "2025-11-22": the widest date the index shows. */
 #define INDEX_DATE_WIDTH	10
 #define INDEX_FLAGS_WIDTH	3
 #define INDEX_YEAR		(365 * 86400)
+/* The widest thread tree, in columns; deeper ones lose their left. */
+#define INDEX_TREE_WIDTH	40
+
+/* What o steps through, in turn. */
+static const enum model_folder_sort index_sorts[] = {
+	MODEL_FOLDER_SORT_DATE, MODEL_FOLDER_SORT_THREAD,
+	MODEL_FOLDER_SORT_FROM, MODEL_FOLDER_SORT_SUBJECT,
+	MODEL_FOLDER_SORT_SIZE,
+};
 
 /*
  * "14:05" today, "Nov 22" within a year, "2025-11-22" before that (and for
@@ -127,7 +138,7 @@ index_date_width(struct model_folder *model, size_t top, int lines,
 	size_t			 n = model_folder_count(model), i;
 	int			 width = 5, w;
 
-	r = model_folder_row(model, n - 1);
+	r = model_folder_oldest(model);
 	if (r == NULL || r->date > now + 86400 || now - r->date >= INDEX_YEAR)
 		return INDEX_DATE_WIDTH;
 	for (i = top; i < n && i < top + (size_t)lines; i++) {
@@ -139,12 +150,50 @@ index_date_width(struct model_folder *model, size_t top, int lines,
 	return width < INDEX_DATE_WIDTH ? width : INDEX_DATE_WIDTH;
 }
 
+/* The thread tree as line drawing; the columns used. ACS, so it draws in
+ * any locale the terminal has. */
+static int
+index_draw_tree(int y, int x, int width, const char *tree)
+{
+	chtype	ch;
+	int	i;
+
+	for (i = 0; tree[i] != '\0' && i < width && x + i < COLS; i++) {
+		switch (tree[i]) {
+		case THREAD_TREE_VERTICAL:
+			ch = ACS_VLINE;
+			break;
+		case THREAD_TREE_TEE:
+			ch = ACS_LTEE;
+			break;
+		case THREAD_TREE_CORNER:
+			ch = ACS_LLCORNER;
+			break;
+		case THREAD_TREE_TOP:
+			ch = ACS_ULCORNER;
+			break;
+		case THREAD_TREE_HORIZONTAL:
+			ch = ACS_HLINE;
+			break;
+		case THREAD_TREE_ARROW:
+			ch = '>';
+			break;
+		default:
+			ch = ' ';
+			break;
+		}
+		mvaddch(y, x + i, ch);
+	}
+	return i;
+}
+
 static void
-index_draw_row(struct ui *ui, const struct model_row *r, int y, int x,
-    int width, int cursor, int date_width, int64_t now)
+index_draw_row(struct ui *ui, size_t index, const struct model_row *r,
+    int y, int x, int width, int cursor, int date_width, int64_t now)
 {
 	char	flags[INDEX_FLAGS_WIDTH + 1], date[32], sender[256];
-	int	attr = A_NORMAL, from_width, rest;
+	char	tree[INDEX_TREE_WIDTH + 1];
+	int	attr = A_NORMAL, from_width, rest, subject_width, n;
 
 	if (cursor)
 		attr = ui->focus == VIEW_FOCUS_INDEX ? A_REVERSE : A_UNDERLINE;
@@ -173,7 +222,13 @@ index_draw_row(struct ui *ui, const struct model_row *r, int y, int x,
 	x += date_width + 1;
 	draw_text(y, x, from_width, sender);
 	x += from_width + 1;
-	draw_text(y, x, rest - from_width - 1, r->subject);
+	/* The tree takes at most half the subject's room. */
+	subject_width = rest - from_width - 1;
+	n = subject_width / 2 + 1;
+	model_folder_tree(ui->open.model, index, tree,
+	    (size_t)(n < (int)sizeof tree ? n : (int)sizeof tree));
+	n = index_draw_tree(y, x, subject_width, tree);
+	draw_text(y, x + n, subject_width - n, r->subject);
 	attroff(attr);
 }
 
@@ -226,6 +281,112 @@ index_draw_account(struct ui *ui, int x, int width, int lines)
 	}
 }
 
+/* The model as the user wants it: the config's order the first time, and
+ * rebuilt only as often as it can afford while rows stream in. */
+static void
+index_prepare(struct ui *ui)
+{
+	struct view_open	*o = &ui->open;
+	int			 reverse, flags = 0;
+	enum config_sort	 sort = CONFIG_SORT_DATE;
+
+	if (!o->sorted) {
+		if (ui->config != NULL) {
+			sort = config_sort(ui->config, &reverse);
+			if (reverse)
+				flags |= MODEL_FOLDER_REVERSE;
+			if (config_sort_threads_first(ui->config))
+				flags |= MODEL_FOLDER_THREAD_FIRST_DATE;
+		}
+		switch (sort) {
+		case CONFIG_SORT_FROM:
+			model_folder_set_sort(o->model, MODEL_FOLDER_SORT_FROM,
+			    flags);
+			break;
+		case CONFIG_SORT_SUBJECT:
+			model_folder_set_sort(o->model,
+			    MODEL_FOLDER_SORT_SUBJECT, flags);
+			break;
+		case CONFIG_SORT_SIZE:
+			model_folder_set_sort(o->model, MODEL_FOLDER_SORT_SIZE,
+			    flags);
+			break;
+		case CONFIG_SORT_THREAD:
+			model_folder_set_sort(o->model,
+			    MODEL_FOLDER_SORT_THREAD, flags);
+			break;
+		default:
+			model_folder_set_sort(o->model, MODEL_FOLDER_SORT_DATE,
+			    flags);
+			break;
+		}
+		o->sorted = 1;
+	}
+	model_folder_defer(o->model, o->running);
+	model_folder_refresh(o->model);
+}
+
+/* Say which order the index is in now. */
+static void
+index_sort_message(struct ui *ui)
+{
+	enum model_folder_sort	sort;
+	int			flags, reverse;
+
+	sort = model_folder_sort(ui->open.model, &flags);
+	reverse = (flags & MODEL_FOLDER_REVERSE) != 0;
+	switch (sort) {
+	case MODEL_FOLDER_SORT_THREAD:
+		ui_message(ui, "%s", reverse ?
+		    _("Sorted by thread, oldest first.") :
+		    _("Sorted by thread, newest first."));
+		break;
+	case MODEL_FOLDER_SORT_FROM:
+		ui_message(ui, "%s", reverse ? _("Sorted by sender, Z to A.") :
+		    _("Sorted by sender, A to Z."));
+		break;
+	case MODEL_FOLDER_SORT_SUBJECT:
+		ui_message(ui, "%s", reverse ?
+		    _("Sorted by subject, Z to A.") :
+		    _("Sorted by subject, A to Z."));
+		break;
+	case MODEL_FOLDER_SORT_SIZE:
+		ui_message(ui, "%s", reverse ?
+		    _("Sorted by size, smallest first.") :
+		    _("Sorted by size, largest first."));
+		break;
+	default:
+		ui_message(ui, "%s", reverse ?
+		    _("Sorted by date, oldest first.") :
+		    _("Sorted by date, newest first."));
+		break;
+	}
+}
+
+/* o and O: the next order, or the same upside down. */
+static void
+index_sort(struct ui *ui, int reverse)
+{
+	struct view_open	*o = &ui->open;
+	enum model_folder_sort	 sort;
+	size_t			 i, n;
+	int			 flags;
+
+	index_prepare(ui);
+	n = sizeof index_sorts / sizeof index_sorts[0];
+	sort = model_folder_sort(o->model, &flags);
+	if (reverse)
+		flags ^= MODEL_FOLDER_REVERSE;
+	else {
+		for (i = 0; i < n && index_sorts[i] != sort; i++)
+			;
+		sort = index_sorts[(i + 1) % n];
+	}
+	model_folder_set_sort(o->model, sort, flags);
+	index_sort_message(ui);
+	ui->dirty |= VIEW_DIRTY_STATUS;
+}
+
 void
 view_index_draw(struct ui *ui)
 {
@@ -245,6 +406,7 @@ view_index_draw(struct ui *ui)
 		index_draw_account(ui, x + 1, width - 1, lines);
 		return;
 	}
+	index_prepare(ui);
 	n = model_folder_count(o->model);
 	if (n == 0) {
 		if (o->running)
@@ -268,8 +430,8 @@ view_index_draw(struct ui *ui)
 		i = o->top + (size_t)y;
 		if ((r = model_folder_row(o->model, i)) == NULL)
 			break;
-		index_draw_row(ui, r, y, x, width, i == selected, date_width,
-		    now);
+		index_draw_row(ui, i, r, y, x, width, i == selected,
+		    date_width, now);
 	}
 }
 
@@ -311,6 +473,12 @@ view_index_key(struct ui *ui, int action)
 		}
 		view_pager_open(ui, model_folder_selected_uid(o->model));
 		return 1;
+	case KEYS_ACTION_SORT:
+		index_sort(ui, 0);
+		break;
+	case KEYS_ACTION_SORT_REVERSE:
+		index_sort(ui, 1);
+		break;
 	default:
 		return 0;
 	}

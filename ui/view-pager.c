@@ -2,8 +2,10 @@
  * from the index row, the body the worker decoded and sanitised, wrapped to
  * the width with quotes and the signature set apart, then the attachments.
  * Over the pager, the attachment list saves one to a file, in the
- * background, with progress on the status bar. Nothing here parses what a
- * server sent: the worker's events carry plain, safe text. UI process. */
+ * background, with progress on the status bar, or fetches it into a
+ * private directory for its mailcap viewer or a command it is piped to.
+ * Nothing here parses what a server sent: the worker's events carry
+ * plain, safe text. UI process. */
 #include "auto-config.h"
 
 #include <curses.h>
@@ -16,11 +18,14 @@
 
 #include "account.h"
 #include "backend.h"
+#include "command.h"
 #include "core.h"
 #include "keys.h"
+#include "mailcap.h"
 #include "mime-filename.h"
 #include "model-folder.h"
 #include "msg.h"
+#include "run.h"
 #include "view.h"
 
 #define PAGER_ESCAPE	27
@@ -124,12 +129,20 @@ pager_clear_message(struct view_pager *p)
 	pager_forget_lines(p);
 }
 
+/* Forget the save; a private directory goes with what is in it. */
 static void
 pager_clear_save(struct view_pager *p)
 {
+	command_tmpdir_remove(p->save_dir);
+	free(p->save_dir);
+	free(p->save_command);
+	free(p->save_what);
 	free(p->save_name);
 	free(p->save_path);
 	p->save_name = p->save_path = NULL;
+	p->save_dir = p->save_command = p->save_what = NULL;
+	p->save_kind = VIEW_SAVE_FILE;
+	p->save_stdin = p->save_wait = 0;
 	p->save_account = NULL;
 	p->save_request = 0;
 	p->save_done = p->save_total = 0;
@@ -763,13 +776,50 @@ view_pager_save_status(struct ui *ui)
 	if (p->save_account == NULL)
 		return NULL;
 	if (p->save_total == 0)
-		return xasprintf(_("%s: saving..."), p->save_name);
+		return xasprintf(p->save_kind == VIEW_SAVE_FILE ?
+		    _("%s: saving...") : _("%s: fetching..."), p->save_name);
 	view_pager_format_size(done, sizeof done, p->save_done);
 	view_pager_format_size(total, sizeof total, p->save_total);
 	return xasprintf("%s: %s/%s", p->save_name, done, total);
 }
 
-/* --- saving ------------------------------------------------------------- */
+/* --- saving, opening, piping -------------------------------------------- */
+
+/* The saved file goes to its command, the terminal with it; then the
+ * directory goes (pager_clear_save). */
+static void
+pager_run_saved(struct ui *ui)
+{
+	struct view_pager	*p = &ui->pager;
+	enum run_status		 status;
+	char			*error = NULL;
+	int			 code;
+
+	status = run_command(p->save_command, p->save_stdin ? p->save_path :
+	    NULL, p->save_wait, &code, &error);
+	ui->dirty |= VIEW_DIRTY_ALL;
+	switch (status) {
+	case RUN_OK:
+		if (p->save_kind == VIEW_SAVE_PIPE)
+			ui_message(ui, _("Piped %s to the command."),
+			    p->save_name);
+		break;
+	case RUN_FAILED:
+		if (code == 127)
+			ui_message(ui, _("%s: command not found (%s)."),
+			    p->save_what, p->save_kind == VIEW_SAVE_OPEN ?
+			    _("see its mailcap entry") : _("exit status 127"));
+		else
+			ui_message(ui, _("%s failed (exit status %d)."),
+			    p->save_what, code);
+		break;
+	case RUN_ERROR:
+		ui_message(ui, _("%s could not be started: %s"), p->save_what,
+		    error);
+		free(error);
+		break;
+	}
+}
 
 /* Replies to MSG_REQ_PART_SAVE. */
 static void
@@ -796,17 +846,26 @@ pager_save_reply(struct account *a, struct msg *m, void *arg)
 		}
 		break;
 	case MSG_DONE:
-		ui_message(ui, _("Saved to %s"), p->save_path);
+		if (p->save_kind == VIEW_SAVE_FILE)
+			ui_message(ui, _("Saved to %s"), p->save_path);
+		else
+			pager_run_saved(ui);
 		break;
 	case MSG_ERROR:
 	case MSG_UNSUPPORTED:
 		/* The worker's text names the path: that is the news. */
 		why = pager_failure(m);
-		ui_message(ui, "%s", why);
+		if (p->save_kind == VIEW_SAVE_FILE)
+			ui_message(ui, "%s", why);
+		else
+			ui_message(ui, _("Cannot fetch %s: %s"), p->save_name,
+			    why);
 		free(why);
 		break;
 	case MSG_CANCELLED:
-		ui_message(ui, _("Stopped saving %s."), p->save_name);
+		ui_message(ui, p->save_kind == VIEW_SAVE_FILE ?
+		    _("Stopped saving %s.") : _("Stopped fetching %s."),
+		    p->save_name);
 		break;
 	default:
 		break;
@@ -816,30 +875,38 @@ pager_save_reply(struct account *a, struct msg *m, void *arg)
 	ui->dirty |= VIEW_DIRTY_STATUS;
 }
 
-static void
-pager_save_start(struct ui *ui)
+/* Whether an attachment can be fetched now; if not, says why. */
+static int
+pager_can_fetch(struct ui *ui)
 {
-	struct view_pager		*p = &ui->pager;
-	const struct view_attachment	*a;
-	struct msg			*m;
-	const char			*home = getenv("HOME");
-	char				*path;
+	struct view_pager	*p = &ui->pager;
 
-	p->prompting = 0;
-	p->path[p->path_len] = '\0';
-	if (p->path_len == 0 || p->selected >= p->nattachments) {
-		ui_message(ui, _("Not saved."));
-		return;
+	if (p->nattachments == 0 || p->selected >= p->nattachments) {
+		ui_message(ui, _("This message has no attachments."));
+		return 0;
+	}
+	if (p->save_account != NULL) {
+		ui_message(ui, p->save_kind == VIEW_SAVE_FILE ?
+		    _("Saving %s: wait, or stop it with ^G.") :
+		    _("Fetching %s: wait, or stop it with ^G."), p->save_name);
+		return 0;
 	}
 	if (p->account->worker == NULL) {
 		ui_message(ui, _("%s: not started"), p->account->config->name);
-		return;
+		return 0;
 	}
-	a = &p->attachments[p->selected];
-	if (strncmp(p->path, "~/", 2) == 0 && home != NULL)
-		path = xasprintf("%s/%s", home, p->path + 2);
-	else
-		path = xstrdup(p->path);
+	return 1;
+}
+
+/* Ask the worker to write the selected attachment to path; the state
+ * (kind, directory, command) is set by the caller after. */
+static void
+pager_fetch_to(struct ui *ui, char *path)
+{
+	struct view_pager		*p = &ui->pager;
+	const struct view_attachment	*a = &p->attachments[p->selected];
+	struct msg			*m;
+
 	m = msg_new(MSG_REQ_PART_SAVE, 0);
 	msg_add_str(m, p->folder);
 	msg_add_u32(m, p->uid);
@@ -854,6 +921,137 @@ pager_save_start(struct ui *ui)
 	ui->dirty |= VIEW_DIRTY_STATUS;
 }
 
+static void
+pager_save_start(struct ui *ui)
+{
+	struct view_pager		*p = &ui->pager;
+	const char			*home = getenv("HOME");
+	char				*path;
+
+	p->prompting = 0;
+	p->path[p->path_len] = '\0';
+	if (p->path_len == 0) {
+		ui_message(ui, _("Not saved."));
+		return;
+	}
+	if (!pager_can_fetch(ui))
+		return;
+	if (strncmp(p->path, "~/", 2) == 0 && home != NULL)
+		path = xasprintf("%s/%s", home, p->path + 2);
+	else
+		path = xstrdup(p->path);
+	pager_fetch_to(ui, path);
+}
+
+/*
+ * Fetch the selected attachment into a new private directory, as name
+ * (made of plain characters: see mailcap_file_name), for command to run
+ * on; the directory is removed when the command ends or the fetch fails.
+ * *path is set to the file's path (borrowed: the pager keeps it).
+ */
+static int
+pager_fetch_for(struct ui *ui, enum view_save_kind kind, const char *name,
+    const char **path)
+{
+	struct view_pager	*p = &ui->pager;
+	char			*dir, *error = NULL;
+
+	if ((dir = command_tmpdir_new(&error)) == NULL) {
+		ui_message(ui, "%s", error);
+		free(error);
+		return -1;
+	}
+	pager_fetch_to(ui, xasprintf("%s/%s", dir, name));
+	p->save_kind = kind;
+	p->save_dir = dir;
+	*path = p->save_path;
+	return 0;
+}
+
+/* The program a command runs, for messages: "zathura" of "zathura
+ * '/tmp/...'"; the caller frees. */
+static char *
+pager_program(const char *command)
+{
+	const char	*start = command + strspn(command, " \t(");
+	size_t		 len = strcspn(start, " \t;|&<>()");
+
+	return len > 0 ? xstrndup(start, len) : xstrdup(_("the command"));
+}
+
+/* view-mailcap: the selected attachment through its mailcap entry. */
+static void
+pager_open_start(struct ui *ui)
+{
+	struct view_pager		*p = &ui->pager;
+	const struct view_attachment	*a;
+	const struct mailcap_entry	*e;
+	struct mailcap_subst		 s;
+	struct mailcap			*mc;
+	const char			*path;
+	char				*name, *command;
+	int				 on_stdin;
+
+	if (!pager_can_fetch(ui))
+		return;
+	a = &p->attachments[p->selected];
+	mc = mailcap_load(NULL);
+	memset(&s, 0, sizeof s);
+	s.type = a->type;
+	if ((e = mailcap_find(mc, MAILCAP_VIEW, &s)) == NULL) {
+		ui_message(ui, _("No mailcap entry for %s (see mailcap(5)); "
+		    "s saves it, | pipes it to a command."), a->type);
+		mailcap_free(mc);
+		return;
+	}
+	name = mailcap_file_name(e, a->name);
+	if (pager_fetch_for(ui, VIEW_SAVE_OPEN, name, &path) == 0) {
+		s.file = path;
+		command = mailcap_command(e, &s, &on_stdin);
+		p->save_what = pager_program(command);
+		/* Text it prints would scroll away: page it. */
+		if (mailcap_entry_flags(e) & MAILCAP_COPIOUSOUTPUT) {
+			p->save_command = xasprintf("(%s\n) | "
+			    "${PAGER:-more}", command);
+			free(command);
+		} else
+			p->save_command = command;
+		p->save_stdin = on_stdin;
+		/* A failure's words stay on screen until a key. */
+		p->save_wait = RUN_WAIT_FAILED;
+		log_info("%s: %s: %s: %s", __func__, a->type,
+		    mailcap_entry_where(e), p->save_command);
+	}
+	free(name);
+	mailcap_free(mc);
+}
+
+/* pipe-entry, once the command is typed: the attachment on its stdin. */
+static void
+pager_pipe_start(struct ui *ui)
+{
+	struct view_pager	*p = &ui->pager;
+	const char		*path;
+	char			*name;
+
+	p->prompting = 0;
+	p->path[p->path_len] = '\0';
+	if (p->path_len == 0 || p->path[strspn(p->path, " \t")] == '\0') {
+		ui_message(ui, _("Not piped."));
+		return;
+	}
+	if (!pager_can_fetch(ui))
+		return;
+	name = mailcap_file_name(NULL, p->attachments[p->selected].name);
+	if (pager_fetch_for(ui, VIEW_SAVE_PIPE, name, &path) == 0) {
+		p->save_command = xstrdup(p->path);
+		p->save_what = pager_program(p->path);
+		p->save_stdin = 1;
+		p->save_wait = RUN_WAIT_ALWAYS;
+	}
+	free(name);
+}
+
 /* Ask where to save the selected attachment. */
 static void
 pager_save_ask(struct ui *ui)
@@ -863,15 +1061,8 @@ pager_save_ask(struct ui *ui)
 	char			*name;
 	int			 n;
 
-	if (p->nattachments == 0) {
-		ui_message(ui, _("This message has no attachments."));
+	if (!pager_can_fetch(ui))
 		return;
-	}
-	if (p->save_account != NULL) {
-		ui_message(ui, _("Saving %s: wait, or stop it with ^G."),
-		    p->save_name);
-		return;
-	}
 	name = mime_filename_safe(p->attachments[p->selected].name);
 	n = snprintf(p->path, sizeof p->path, "%s/%s",
 	    home != NULL && *home != '\0' ? home : ".", name);
@@ -881,6 +1072,22 @@ pager_save_ask(struct ui *ui)
 	p->path_len = (size_t)n;
 	p->path[p->path_len] = '\0';
 	p->prompting = 1;
+	p->prompt_pipe = 0;
+	ui->dirty |= VIEW_DIRTY_MESSAGE;
+}
+
+/* Ask for the command to pipe the selected attachment to. */
+static void
+pager_pipe_ask(struct ui *ui)
+{
+	struct view_pager	*p = &ui->pager;
+
+	if (!pager_can_fetch(ui))
+		return;
+	p->path_len = 0;
+	p->path[0] = '\0';
+	p->prompting = 1;
+	p->prompt_pipe = 1;
 	ui->dirty |= VIEW_DIRTY_MESSAGE;
 }
 
@@ -890,8 +1097,8 @@ view_pager_prompting(const struct ui *ui)
 	return ui->pager.prompting;
 }
 
-/* A key while asking for the path: a line editor (Enter, Backspace, ^U;
- * Esc or ^G give up). */
+/* A key while asking for the path or the command: a line editor (Enter,
+ * Backspace, ^U; Esc or ^G give up). */
 void
 view_pager_prompt_key(struct ui *ui, int key)
 {
@@ -901,12 +1108,16 @@ view_pager_prompt_key(struct ui *ui, int key)
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
-		pager_save_start(ui);
+		if (p->prompt_pipe)
+			pager_pipe_start(ui);
+		else
+			pager_save_start(ui);
 		break;
 	case PAGER_ESCAPE:
 	case 'G' - 64:
 		p->prompting = 0;
-		ui_message(ui, _("Not saved."));
+		ui_message(ui, "%s", p->prompt_pipe ? _("Not piped.") :
+		    _("Not saved."));
 		break;
 	case KEY_BACKSPACE:
 	case 127:
@@ -933,16 +1144,17 @@ view_pager_prompt_key(struct ui *ui, int key)
 	ui->dirty |= VIEW_DIRTY_MESSAGE | VIEW_DIRTY_STATUS;
 }
 
-/* The path prompt on the bottom line; its end shows when it is long. */
+/* The prompt on the bottom line; its end shows when it is long. */
 void
 view_pager_prompt_draw(struct ui *ui)
 {
 	struct view_pager	*p = &ui->pager;
-	const char		*label = _("Save to: "), *shown = p->path;
+	const char		*label, *shown = p->path;
 	int			 x, room;
 
 	if (!p->prompting || prompt_active(ui))
 		return;
+	label = p->prompt_pipe ? _("Pipe to: ") : _("Save to: ");
 	draw_blank(LINES - 1, 0, COLS);
 	x = draw_text(LINES - 1, 0, COLS - 1, label);
 	room = COLS - 1 - x;
@@ -967,7 +1179,9 @@ view_pager_cancel(struct ui *ui)
 		if (p->save_account->worker != NULL)
 			account_cancel(p->save_account->worker,
 			    p->save_request);
-		ui_message(ui, _("Stopping the save of %s..."), p->save_name);
+		ui_message(ui, p->save_kind == VIEW_SAVE_FILE ?
+		    _("Stopping the save of %s...") :
+		    _("Stopping the fetch of %s..."), p->save_name);
 		return 1;
 	}
 	if (p->active && p->running) {
@@ -1036,6 +1250,12 @@ attach_key(struct ui *ui, int action)
 		break;
 	case KEYS_ACTION_SAVE_ENTRY:
 		pager_save_ask(ui);
+		break;
+	case KEYS_ACTION_VIEW_MAILCAP:
+		pager_open_start(ui);
+		break;
+	case KEYS_ACTION_PIPE_ENTRY:
+		pager_pipe_ask(ui);
 		break;
 	case KEYS_ACTION_EXIT:
 		p->attach = 0;

@@ -82,6 +82,7 @@ struct view_open {
 	uint64_t		 done;		/* progress of the open */
 	uint64_t		 total;
 	size_t			 top;		/* first row on screen */
+	int			 sorted;	/* the config's sort applied */
 };
 
 /* An attachment of the message in the pager, as the worker listed it. */
@@ -94,6 +95,13 @@ struct view_attachment {
 
 struct pager_source;
 struct pager_line;
+
+/* What an attachment is fetched to a file for. */
+enum view_save_kind {
+	VIEW_SAVE_FILE,		/* to keep, where the person said */
+	VIEW_SAVE_OPEN,		/* for its mailcap viewer */
+	VIEW_SAVE_PIPE,		/* for a command that reads it */
+};
 
 /*
  * The message in the pager (over the index), the attachment list over the
@@ -138,8 +146,17 @@ struct view_pager {
 	char			*save_path;
 	uint64_t		 save_done;
 	uint64_t		 save_total;
+	/* OPEN and PIPE: the file is in save_dir, a private directory
+	 * removed with it, and save_command runs once it is there. */
+	enum view_save_kind	 save_kind;
+	char			*save_dir;
+	char			*save_command;
+	char			*save_what;	/* the program, for messages */
+	int			 save_stdin;	/* the file on its stdin */
+	int			 save_wait;	/* RUN_WAIT_* */
 
 	int			 prompting;	/* asking where to save */
+	int			 prompt_pipe;	/* ... or what to pipe to */
 	char			 path[4096];
 	size_t			 path_len;
 };
@@ -228,7 +245,8 @@ void	view_index_format_date(char *, size_t, int64_t, int64_t now);
 void	view_index_sender(const char *from, char *, size_t);
 char	*view_index_status(struct ui *);
 
-/* view-pager.c: the pager, the attachment list and saving. */
+/* view-pager.c: the pager, the attachment list, saving, opening (mailcap)
+ * and piping. */
 void	view_pager_open(struct ui *, uint32_t uid);
 void	view_pager_close(struct ui *);
 void	view_pager_draw(struct ui *);

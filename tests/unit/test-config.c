@@ -127,15 +127,52 @@ static void
 test_empty(void **state)
 {
 	struct config	*c;
+	int		 reverse = -1;
 
 	assert_null(parse("", &c));
 	assert_int_equal(config_account_count(c), 0);
 	assert_int_equal(config_sidebar_width(c), 28);
 	assert_int_equal(config_check_interval(c), 60);
+	assert_int_equal(config_sort(c, &reverse), CONFIG_SORT_DATE);
+	assert_int_equal(reverse, 0);
+	assert_int_equal(config_sort_threads_first(c), 0);
+	config_free(c);
+	assert_null(parse("sort = thread\n", &c));
+	assert_int_equal(config_sort(c, &reverse), CONFIG_SORT_THREAD);
+	assert_int_equal(reverse, 0);
+	config_free(c);
+	assert_null(parse("sort = reverse-thread\n", &c));
+	assert_int_equal(config_sort(c, &reverse), CONFIG_SORT_THREAD);
+	assert_int_equal(reverse, 1);
+	config_free(c);
+	assert_null(parse("sort = Reverse-Subject\nsort_threads = first\n",
+	    &c));
+	assert_int_equal(config_sort(c, &reverse), CONFIG_SORT_SUBJECT);
+	assert_int_equal(reverse, 1);
+	assert_int_equal(config_sort_threads_first(c), 1);
 	config_free(c);
 	assert_null(parse("\n\n   \n# only comments\n", &c));
 	config_free(c);
 	config_free(NULL);
+}
+
+static void
+test_html(void **state)
+{
+	struct config	*c;
+
+	assert_null(parse("", &c));
+	assert_null(config_html_command(c));
+	assert_int_equal(config_prefer_html(c), 0);
+	config_free(c);
+	assert_null(parse("html_command = lynx -dump -stdin -width %c\n"
+	    "prefer_html = yes\n", &c));
+	assert_string_equal(config_html_command(c),
+	    "lynx -dump -stdin -width %c");
+	assert_int_equal(config_prefer_html(c), 1);
+	config_free(c);
+	assert_refused("html_command =\n", "html_command needs a value");
+	assert_refused("prefer_html = maybe\n", "not yes or no");
 }
 
 static void
@@ -195,6 +232,11 @@ test_bad_values(void **state)
 	    "'5' is not a width in columns from 10 to 60");
 	assert_refused("check_interval = -1\n", "check_interval: '-1' is "
 	    "not a number of seconds from 0 to 86400");
+	assert_refused("sort = threads\n", "test.conf:1: sort: 'threads' is "
+	    "not one of date, from, subject, size, thread, reverse-date, ");
+	assert_refused("sort = reverse-\n", "or reverse-thread");
+	assert_refused("sort_threads = last\n", "sort_threads: 'last' is "
+	    "not one of latest or first");
 }
 
 static void
@@ -414,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_default_ports),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_unknown_key_suggests),
 		cmocka_unit_test(test_wrong_section_for_key),
 		cmocka_unit_test(test_bad_values),

@@ -40,9 +40,31 @@ test_imap_authenticate(void **state)
 {
 	struct log_trace	t = { 0 };
 
-	/* SASL-IR: the initial response is on the command line. */
+	/* SASL-IR: the initial response is on the command line, and the
+	 * exchange runs on until the tagged reply. */
 	assert_redacts(&t, "a1 AUTHENTICATE PLAIN AGphbmUAaHVudGVyMg==",
 	    "a1 AUTHENTICATE PLAIN ***");
+	assert_int_equal(t.in_sasl, 1);
+	log_trace(&t, "imap", 0, "a1 OK done\r\n", 12);
+	assert_int_equal(t.in_sasl, 0);
+	/* An OAUTHBEARER error report and its acknowledgement. */
+	assert_redacts(&t, "a5 AUTHENTICATE OAUTHBEARER bixhPWphbmUsAWF1dGg9",
+	    "a5 AUTHENTICATE OAUTHBEARER ***");
+	log_trace(&t, "imap", 0, "+ eyJzdGF0dXMiOiJpbnZhbGlkIn0=\r\n", 32);
+	assert_int_equal(t.in_sasl, 1);
+	assert_redacts(&t, "AQ==", "***");
+	log_trace(&t, "imap", 0, "a5 NO failed\r\n", 14);
+	assert_int_equal(t.in_sasl, 0);
+	/* A bare "+" and untagged data do not end it; the response after
+	 * them is still hidden. */
+	assert_redacts(&t, "a6 AUTHENTICATE PLAIN", "a6 AUTHENTICATE PLAIN");
+	log_trace(&t, "imap", 0, "* OK still here\r\n", 17);
+	log_trace(&t, "imap", 0, "+\r\n", 3);
+	assert_int_equal(t.in_sasl, 1);
+	assert_redacts(&t, "AGphbmUAaHVudGVyMg==", "***");
+	log_trace(&t, "imap", 0, "* CAPABILITY IMAP4rev1\r\n", 24);
+	assert_int_equal(t.in_sasl, 1);
+	log_trace(&t, "imap", 0, "a6 OK in\r\n", 10);
 	assert_int_equal(t.in_sasl, 0);
 	/* Without it, the next client lines are the secret. */
 	assert_redacts(&t, "a2 AUTHENTICATE XOAUTH2", "a2 AUTHENTICATE XOAUTH2");
@@ -68,6 +90,9 @@ test_pop3_smtp(void **state)
 	assert_redacts(&t, "PASS hunter2\r\n", "PASS ***");
 	assert_redacts(&t, "APOP jane 0123456789abcdef", "APOP jane ***");
 	assert_redacts(&t, "AUTH PLAIN AGphbmUAaHVudGVyMg==", "AUTH PLAIN ***");
+	assert_int_equal(t.in_sasl, 1);
+	log_trace(&t, "smtp", 0, "535 5.7.8 no", 12);
+	assert_int_equal(t.in_sasl, 0);
 	assert_redacts(&t, "AUTH LOGIN", "AUTH LOGIN");
 	log_trace(&t, "smtp", 0, "334 VXNlcm5hbWU6", 16);
 	assert_redacts(&t, "amFuZQ==", "***");

@@ -1,5 +1,6 @@
 /* test-model-folder: the UI's rows of an open folder: upsert by uid, flags,
- * vanished rows and resets, newest-first order with ties broken by uid, a
+ * vanished rows and resets, newest-first order with ties broken by uid, the
+ * other orders (threads with their tree, sender, subject, size, reversed), a
  * selection that stays on its message, malformed events, and 100,000 rows. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model-folder.h"
 #include "msg.h"
@@ -69,6 +71,59 @@ assert_consistent(const struct model_folder *mf)
 	assert_int_equal(model_folder_unseen(mf), unseen);
 }
 
+/* In any order: every row once, found by its uid at its index. */
+static void
+assert_view(const struct model_folder *mf)
+{
+	const struct model_row	*a;
+	size_t			 i, index, n = model_folder_count(mf);
+
+	for (i = 0; i < n; i++) {
+		a = model_folder_row(mf, i);
+		assert_non_null(a);
+		assert_true(model_folder_index_of(mf, a->uid, &index));
+		assert_int_equal(index, i);
+		assert_ptr_equal(model_folder_find(mf, a->uid), a);
+	}
+	assert_null(model_folder_row(mf, n));
+}
+
+/* A row of a conversation. */
+static struct summary
+mail(uint32_t uid, int64_t date, const char *id, const char *references)
+{
+	struct summary	s = row(uid, date, 0, "Alice <a@x>", "talk");
+
+	s.message_id = (char *)id;
+	s.references = (char *)references;
+	return s;
+}
+
+/* The uids in the order shown, as "3 1 2". */
+static const char *
+uids(const struct model_folder *mf)
+{
+	static char	buf[256];
+	size_t		i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < model_folder_count(mf) && len < sizeof buf - 16; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%u",
+		    i > 0 ? " " : "", model_folder_row(mf, i)->uid);
+	return buf;
+}
+
+static const char *
+tree(const struct model_folder *mf, uint32_t uid)
+{
+	static char	buf[32];
+	size_t		index;
+
+	assert_true(model_folder_index_of(mf, uid, &index));
+	model_folder_tree(mf, index, buf, sizeof buf);
+	return buf;
+}
+
 static void
 test_empty(void **state)
 {
@@ -79,6 +134,7 @@ test_empty(void **state)
 	assert_int_equal(model_folder_count(mf), 0);
 	assert_int_equal(model_folder_unseen(mf), 0);
 	assert_null(model_folder_row(mf, 0));
+	assert_null(model_folder_oldest(mf));
 	assert_null(model_folder_find(mf, 1));
 	assert_false(model_folder_index_of(mf, 1, &index));
 	assert_int_equal(model_folder_selected(mf), 0);
@@ -90,6 +146,13 @@ test_empty(void **state)
 	assert_false(model_folder_set_flags(mf, 1, 0));
 	model_folder_remove(mf, NULL, 0);
 	model_folder_upsert(mf, NULL, 0);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD, 0);
+	assert_int_equal(model_folder_count(mf), 0);
+	assert_null(model_folder_row(mf, 0));
+	assert_int_equal(model_folder_selected_uid(mf), 0);
+	model_folder_move(mf, 1);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_COUNT + 3, 0);
+	assert_int_equal(model_folder_sort(mf, NULL), MODEL_FOLDER_SORT_DATE);
 
 	m = msg_new(MSG_EV_PROGRESS, 7);
 	assert_int_equal(model_folder_event(mf, m), MODEL_FOLDER_IGNORED);
@@ -457,6 +520,301 @@ test_many_rows(void **state)
 	model_folder_free(mf);
 }
 
+static void
+test_sort_orders(void **state)
+{
+	struct model_folder	*mf = model_folder_new();
+	struct summary		 s[5];
+	uint32_t		 gone[3];
+	int			 flags;
+
+	s[0] = row(1, 100, 0, "Carol <c@x>", "Re: beta");
+	s[0].size = 300;
+	s[1] = row(2, 200, 0, "alice <a@x>", "alpha");
+	s[1].size = 100;
+	s[2] = row(3, 300, 0, "Bob <b@x>", "Fwd: Gamma");
+	s[2].size = 200;
+	s[3] = row(4, 400, 0, "\"Dave\" <d@x>", "ALPHA");
+	s[3].size = 100;
+	model_folder_upsert(mf, s, 4);
+	assert_int_equal(model_folder_sort(mf, &flags), MODEL_FOLDER_SORT_DATE);
+	assert_int_equal(flags, 0);
+	assert_string_equal(uids(mf), "4 3 2 1");
+	model_folder_select(mf, 1);
+	assert_int_equal(model_folder_selected_uid(mf), 3);
+
+	/* Another order: the selection stays on its message. */
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_FROM, 0);
+	assert_string_equal(uids(mf), "2 3 1 4");
+	assert_int_equal(model_folder_selected_uid(mf), 3);
+	assert_int_equal(model_folder_selected(mf), 1);
+	assert_view(mf);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_FROM, MODEL_FOLDER_REVERSE);
+	assert_string_equal(uids(mf), "4 1 3 2");
+	assert_int_equal(model_folder_selected(mf), 2);
+	/* Without "Re:" and case; the newer first on a tie. */
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_SUBJECT, 0);
+	assert_string_equal(uids(mf), "4 2 1 3");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_SIZE, 0);
+	assert_string_equal(uids(mf), "1 3 4 2");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_SIZE, MODEL_FOLDER_REVERSE);
+	assert_string_equal(uids(mf), "2 4 3 1");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_DATE, MODEL_FOLDER_REVERSE);
+	assert_string_equal(uids(mf), "1 2 3 4");
+	assert_view(mf);
+	/* No tree outside the thread order. */
+	assert_string_equal(tree(mf, 2), "");
+
+	/* New rows and changed ones take their place when next read. */
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_SUBJECT, 0);
+	s[4] = row(5, 500, 0, "Eve <e@x>", "aardvark");
+	model_folder_upsert(mf, &s[4], 1);
+	assert_string_equal(uids(mf), "5 4 2 1 3");
+	s[4].subject = "zebra";
+	model_folder_upsert(mf, &s[4], 1);
+	assert_string_equal(uids(mf), "4 2 1 3 5");
+	assert_view(mf);
+	assert_int_equal(model_folder_selected_uid(mf), 3);
+
+	/* The selected row goes: the row that took its place... */
+	model_folder_select(mf, 1);
+	gone[0] = 2;
+	model_folder_remove(mf, gone, 1);
+	assert_int_equal(model_folder_selected_uid(mf), 1);
+	assert_int_equal(model_folder_selected(mf), 1);
+	assert_string_equal(uids(mf), "4 1 3 5");
+	/* ...or at the end, the one before it. */
+	model_folder_select(mf, 3);
+	gone[0] = 5;
+	gone[1] = 3;
+	model_folder_remove(mf, gone, 2);
+	assert_int_equal(model_folder_selected_uid(mf), 1);
+	assert_string_equal(uids(mf), "4 1");
+	assert_view(mf);
+
+	/* Upside down by date, the same. */
+	model_folder_clear(mf);
+	assert_int_equal(model_folder_sort(mf, NULL),
+	    MODEL_FOLDER_SORT_SUBJECT);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_DATE, MODEL_FOLDER_REVERSE);
+	for (flags = 1; flags <= 5; flags++)
+		upsert1(mf, (uint32_t)flags, 100 * flags, 0, "s");
+	assert_string_equal(uids(mf), "1 2 3 4 5");
+	assert_int_equal(model_folder_selected_uid(mf), 1);
+	model_folder_select(mf, 1);
+	gone[0] = 2;
+	model_folder_remove(mf, gone, 1);
+	assert_int_equal(model_folder_selected_uid(mf), 3);
+	assert_int_equal(model_folder_selected(mf), 1);
+	gone[0] = 3;
+	gone[1] = 4;
+	gone[2] = 5;
+	model_folder_remove(mf, gone, 3);
+	assert_int_equal(model_folder_selected_uid(mf), 1);
+	gone[0] = 1;
+	model_folder_remove(mf, gone, 1);
+	assert_int_equal(model_folder_selected_uid(mf), 0);
+	assert_int_equal(model_folder_count(mf), 0);
+	model_folder_free(mf);
+}
+
+static void
+test_threads(void **state)
+{
+	struct model_folder	*mf = model_folder_new();
+	struct summary		 s[6];
+	uint32_t		 gone[1];
+
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD, 0);
+	s[0] = mail(1, 100, "<a@x>", NULL);
+	s[1] = mail(2, 200, "<b@x>", "<a@x>");
+	s[2] = mail(3, 300, "<c@x>", "<a@x> <b@x>");
+	s[3] = mail(4, 250, "<d@x>", NULL);
+	s[3].in_reply_to = "<a@x>";
+	s[4] = mail(5, 150, "<e@x>", NULL);
+	s[5] = mail(6, 400, "<f@x>", "<x@x>");
+	model_folder_upsert(mf, s, 6);
+	/* Threads newest first by their latest message. */
+	assert_string_equal(uids(mf), "6 1 2 3 4 5");
+	assert_int_equal(model_folder_oldest(mf)->uid, 1);
+	assert_view(mf);
+	assert_string_equal(tree(mf, 1), "");
+	assert_string_equal(tree(mf, 2), "+->");
+	assert_string_equal(tree(mf, 3), "| `->");
+	assert_string_equal(tree(mf, 4), "`->");
+	assert_string_equal(tree(mf, 6), "");
+	/* Nothing selected yet: the first row. */
+	assert_int_equal(model_folder_selected_uid(mf), 6);
+
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD,
+	    MODEL_FOLDER_REVERSE);
+	assert_string_equal(uids(mf), "5 1 2 3 4 6");
+	assert_string_equal(tree(mf, 3), "| `->");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD,
+	    MODEL_FOLDER_THREAD_FIRST_DATE);
+	assert_string_equal(uids(mf), "6 5 1 2 3 4");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_DATE, 0);
+	assert_string_equal(uids(mf), "6 3 4 2 5 1");
+	assert_string_equal(tree(mf, 3), "");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD, 0);
+
+	/* A reply brings its thread up; a parent arriving late adopts. */
+	s[0] = mail(7, 500, "<g@x>", "<e@x>");
+	model_folder_upsert(mf, s, 1);
+	assert_string_equal(uids(mf), "5 7 6 1 2 3 4");
+	assert_string_equal(tree(mf, 7), "`->");
+	s[0] = mail(8, 50, "<x@x>", NULL);
+	model_folder_upsert(mf, s, 1);
+	assert_string_equal(uids(mf), "5 7 8 6 1 2 3 4");
+	assert_string_equal(tree(mf, 6), "`->");
+	assert_view(mf);
+
+	/* The selected row goes: the next takes its place, wherever the
+	 * threads put it then. */
+	model_folder_select(mf, 5);
+	assert_int_equal(model_folder_selected_uid(mf), 2);
+	gone[0] = 2;
+	model_folder_remove(mf, gone, 1);
+	assert_int_equal(model_folder_selected_uid(mf), 3);
+	assert_string_equal(uids(mf), "5 7 8 6 1 4 3");
+	assert_string_equal(tree(mf, 3), "`->");
+	assert_string_equal(tree(mf, 4), "+->");
+	model_folder_move(mf, -1);
+	assert_int_equal(model_folder_selected_uid(mf), 4);
+	model_folder_move(mf, 1);
+	gone[0] = 3;
+	model_folder_remove(mf, gone, 1);
+	assert_int_equal(model_folder_selected_uid(mf), 4);
+	assert_view(mf);
+
+	/* A reset keeps the order. */
+	model_folder_clear(mf);
+	assert_int_equal(model_folder_sort(mf, NULL), MODEL_FOLDER_SORT_THREAD);
+	s[0] = mail(1, 100, "<a@x>", NULL);
+	s[1] = mail(2, 200, "<b@x>", "<a@x>");
+	model_folder_upsert(mf, s, 2);
+	assert_string_equal(uids(mf), "1 2");
+	assert_string_equal(tree(mf, 2), "`->");
+	model_folder_free(mf);
+}
+
+static double
+seconds(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* n conversations' rows, arriving newest first in windows, read after
+ * each as a draw would; the time it all took. */
+static double
+load_threads(struct model_folder *mf, size_t n, size_t window, int check)
+{
+	struct summary	*batch;
+	char		*ids, *refs, buf[32];
+	uint32_t	 seed = 11, uid, parent;
+	size_t		 i, j, k;
+	double		 start;
+
+	batch = calloc(window, sizeof *batch);
+	ids = malloc(window * 16);
+	refs = malloc(window * 32);
+	assert_non_null(batch);
+	assert_non_null(ids);
+	assert_non_null(refs);
+	start = seconds();
+	for (i = 0; i < n; i += window) {
+		for (j = 0; j < window && i + j < n; j++) {
+			uid = (uint32_t)(n - i - j);
+			snprintf(ids + j * 16, 16, "<%u@x>", uid);
+			refs[j * 32] = '\0';
+			/* Most answer a recent message; some start threads. */
+			if (uid > 50 && next_random(&seed) % 5 != 0) {
+				parent = uid - 1 - next_random(&seed) % 50;
+				snprintf(refs + j * 32, 32, "<%u@x> <%u@x>",
+				    parent > 100 ? parent - 100 : parent,
+				    parent);
+			}
+			batch[j] = mail(uid, (int64_t)uid * 60, ids + j * 16,
+			    refs + j * 32);
+		}
+		model_folder_upsert(mf, batch, j);
+		/* The first screen, as view-index.c draws it. */
+		model_folder_refresh(mf);
+		for (k = 0; k < 50 && k < model_folder_count(mf); k++) {
+			assert_non_null(model_folder_row(mf, k));
+			model_folder_tree(mf, k, buf, sizeof buf);
+		}
+		(void)model_folder_selected(mf);
+		if (check)
+			assert_view(mf);
+	}
+	free(refs);
+	free(ids);
+	free(batch);
+	return seconds() - start;
+}
+
+static void
+test_defer(void **state)
+{
+	struct model_folder	*a = model_folder_new();
+	struct model_folder	*b = model_folder_new();
+	size_t			 i, n = 20000;
+
+	/* Deferring: a usable view after every window... */
+	model_folder_set_sort(a, MODEL_FOLDER_SORT_THREAD, 0);
+	model_folder_defer(a, 1);
+	load_threads(a, n, 500, 1);
+	assert_int_equal(model_folder_count(a), n);
+	/* ...and, deferring no more, the same as built at once. */
+	model_folder_defer(a, 0);
+	model_folder_set_sort(b, MODEL_FOLDER_SORT_THREAD, 0);
+	load_threads(b, n, n, 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(model_folder_row(a, i)->uid,
+		    model_folder_row(b, i)->uid);
+	assert_view(a);
+	model_folder_free(a);
+	model_folder_free(b);
+}
+
+/* The cost of threading a large folder, for choosing the default order. */
+static void
+test_many_threads(void **state)
+{
+	struct model_folder	*mf = model_folder_new();
+	double			 took, one;
+	size_t			 n = 100000;
+
+	took = load_threads(mf, n, 500, 0);
+	print_message("100,000 rows by date, read after each window: "
+	    "%.0f ms\n", took * 1000);
+	model_folder_clear(mf);
+
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD, 0);
+	model_folder_defer(mf, 1);
+	took = load_threads(mf, n, 500, 0);
+	model_folder_defer(mf, 0);
+	one = seconds();
+	assert_non_null(model_folder_row(mf, 0));
+	print_message("the same by thread, deferring: %.0f ms, then %.0f ms "
+	    "to finish\n", took * 1000, (seconds() - one) * 1000);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_SUBJECT, 0);
+	one = seconds();
+	assert_non_null(model_folder_row(mf, 0));
+	print_message("by subject: %.0f ms\n", (seconds() - one) * 1000);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD, 0);
+	one = seconds();
+	assert_non_null(model_folder_row(mf, 0));
+	print_message("by thread again: %.0f ms\n", (seconds() - one) * 1000);
+	assert_int_equal(model_folder_count(mf), n);
+	assert_view(mf);
+	model_folder_free(mf);
+}
+
 int
 main(void)
 {
@@ -468,6 +826,10 @@ main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_many_rows),
+		cmocka_unit_test(test_sort_orders),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_defer),
+		cmocka_unit_test(test_many_threads),
 	};
 
 	return cmocka_run_group_tests_name("model-folder", tests, NULL, NULL);
