@@ -10,6 +10,7 @@
 #include "config.h"
 #include "log.h"
 #include "msg.h"
+#include "render.h"
 #include "xmalloc.h"
 
 struct backend_ctx {
@@ -287,9 +288,10 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 	enum backend_status	 status = BACKEND_OK;
 	enum msg_type		 type = msg_type(m);
 	const char		*op = NULL;
+	struct render_opts	 ropts;
 	char			*folder = NULL, *section = NULL, *path = NULL;
-	char			*error = NULL, *what;
-	uint32_t		 uid = 0, flags = 0;
+	char			*error = NULL, *what, *html = NULL;
+	uint32_t		 uid = 0, flags = 0, width = 0;
 	int			 ok, supported = 0;
 
 	ctx->id = msg_id(m);
@@ -316,7 +318,15 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 	case MSG_REQ_PART_FETCH:
 		ok = msg_get_str(m, &folder) == MSG_OK &&
 		    msg_get_u32(m, &uid) == MSG_OK &&
-		    msg_get_str(m, &section) == MSG_OK;
+		    msg_get_str(m, &section) == MSG_OK &&
+		    msg_get_u32(m, &flags) == MSG_OK &&
+		    msg_get_u32(m, &width) == MSG_OK &&
+		    msg_get_str(m, &html) == MSG_OK;
+		memset(&ropts, 0, sizeof ropts);
+		ropts.prefer_html = (flags & BACKEND_RENDER_PREFER_HTML) != 0;
+		ropts.width = width > 0 && width < 1000 ? (int)width : 80;
+		ropts.html_command = html != NULL && *html != '\0' ? html :
+		    NULL;
 		op = "part_fetch";
 		supported = b->part_fetch != NULL;
 		break;
@@ -375,7 +385,7 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 			break;
 		case MSG_REQ_PART_FETCH:
 			status = b->part_fetch(ctx->state, ctx, folder, uid,
-			    section, &error);
+			    section, &ropts, &error);
 			break;
 		case MSG_REQ_PART_SAVE:
 			status = b->part_save(ctx->state, ctx, folder, uid,
@@ -394,6 +404,7 @@ out:
 	free(folder);
 	free(section);
 	free(path);
+	free(html);
 	free(error);
 	ctx->id = 0;
 	ctx->cancelled = 0;

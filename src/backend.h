@@ -7,6 +7,7 @@
 
 struct config_account;
 struct msg;
+struct render_opts;
 
 enum backend_status {
 	BACKEND_OK,
@@ -57,7 +58,8 @@ struct backend {
 			    const char *folder, char **error);
 	enum backend_status (*part_fetch)(void *state, struct backend_ctx *,
 			    const char *folder, uint32_t uid,
-			    const char *section, char **error);
+			    const char *section, const struct render_opts *,
+			    char **error);
 	enum backend_status (*part_save)(void *state, struct backend_ctx *,
 			    const char *folder, uint32_t uid,
 			    const char *section, const char *path,
@@ -80,10 +82,10 @@ struct backend {
 						   u32 notes, str text */
 #define BACKEND_PART_ATTACHMENT		2	/* str section, str name,
 						   str type, u64 size */
-/* Notes on a BACKEND_PART_TEXT. */
-#define BACKEND_NOTE_CHARSET_UNKNOWN	0x1	/* shown as UTF-8 */
-#define BACKEND_NOTE_FROM_HTML		0x2	/* built-in HTML to text */
-#define BACKEND_NOTE_NO_TEXT		0x4	/* the message has no text */
+/* Notes on a BACKEND_PART_TEXT: RENDER_NOTE_* bits (render.h). */
+
+/* MSG_REQ_PART_FETCH render flags. */
+#define BACKEND_RENDER_PREFER_HTML	0x1
 
 /* MSG_REQ_SYNC flags. */
 #define BACKEND_SYNC_BODIES		0x1	/* also cache text parts */

@@ -28,6 +28,7 @@
 #include "msg.h"
 #include "password.h"
 #include "paths.h"
+#include "render.h"
 #include "store-cache.h"
 #include "store-mirror.h"
 #include "summary.h"
@@ -906,7 +907,8 @@ imap_backend_confirm(struct imap_backend *b, struct backend_ctx *ctx,
 
 static enum backend_status
 imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
-    const char *folder, uint32_t uid, const char *section, char **error)
+    const char *folder, uint32_t uid, const char *section,
+    const struct render_opts *ropts, char **error)
 {
 	struct imap_backend	*b = state;
 	struct imap_backend_meter meter;
@@ -916,10 +918,8 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 	enum backend_status	 status;
 	struct msg		*m;
 	uint32_t		 uidvalidity, notes = 0;
-	char			*raw = NULL, *decoded = NULL, *text = NULL;
-	char			*shown, *type, *why = NULL;
-	size_t			 len = 0, dlen = 0;
-	int			 unknown = 0;
+	char			*raw = NULL, *shown, *type, *why = NULL;
+	size_t			 len = 0;
 
 	status = imap_backend_message(b, folder, uid, &row, &root, &uidvalidity,
 	    error);
@@ -927,7 +927,7 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		return status;
 	mime_structure_attachments(root, imap_backend_emit_attachment, ctx);
 	if (section == NULL || *section == '\0')
-		part = mime_structure_display(root, 0);
+		part = mime_structure_display(root, ropts->prefer_html);
 	else
 		part = imap_backend_find_part(root, section);
 	if (part == NULL) {
@@ -935,7 +935,8 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		msg_add_u32(m, BACKEND_PART_TEXT);
 		msg_add_str(m, "");
 		msg_add_str(m, "");
-		msg_add_u32(m, BACKEND_NOTE_NO_TEXT);
+		msg_add_u32(m, RENDER_NOTE_NO_TEXT |
+		    render_shape_notes(root));
 		msg_add_str(m, "");
 		backend_emit(ctx, m);
 		goto out;
@@ -959,18 +960,8 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		status = BACKEND_ERROR;
 		goto out;
 	}
-	mime_decode_transfer(part->encoding, raw, len, &decoded, &dlen);
-	text = mime_decode_charset(part->charset, decoded, dlen, &unknown);
-	if (unknown)
-		notes |= BACKEND_NOTE_CHARSET_UNKNOWN;
-	if (strcmp(part->subtype, "html") == 0) {
-		char	*plain = mime_decode_html(text, strlen(text));
-
-		free(text);
-		text = plain;
-		notes |= BACKEND_NOTE_FROM_HTML;
-	}
-	shown = mime_sanitize(text, strlen(text), MIME_SANITIZE_KEEP_NEWLINES);
+	notes |= render_shape_notes(root);
+	shown = render_part(part, raw, len, ropts, &notes);
 	type = xasprintf("%s/%s", part->type, part->subtype);
 	m = msg_new(MSG_EV_PART, 0);
 	msg_add_u32(m, BACKEND_PART_TEXT);
@@ -984,8 +975,6 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 	imap_backend_mark_seen(b, ctx, folder, &row);
 out:
 	free(raw);
-	free(decoded);
-	free(text);
 	mime_structure_free(root);
 	store_message_clear(&row);
 	return status;

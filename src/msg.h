@@ -19,7 +19,9 @@ enum msg_type {
 	MSG_REQ_HELLO = 1,	/* str account name; first message to a worker */
 	MSG_REQ_FOLDER_LIST,	/* (none) */
 	MSG_REQ_FOLDER_OPEN,	/* str folder */
-	MSG_REQ_PART_FETCH,	/* str folder, u32 uid, str section */
+	MSG_REQ_PART_FETCH,	/* str folder, u32 uid, str section,
+				   u32 render flags, u32 width,
+				   str html_command ("": default) */
 	MSG_REQ_PART_SAVE,	/* str folder, u32 uid, str section, str path */
 	MSG_REQ_SYNC,		/* str folder ("" = all), u32 flags */
 	MSG_REQ_CANCEL,		/* u32 id of the request to cancel */

@@ -337,23 +337,29 @@ render_is(const struct mime_part *p, const char *type, const char *subtype)
 	return strcmp(p->type, type) == 0 && strcmp(p->subtype, subtype) == 0;
 }
 
-/* Notes that the shape of the tree calls for. */
-static void
-render_shape_notes(struct render_ctx *c, const struct mime_part *p,
-    int level)
+static uint32_t
+render_shape(const struct mime_part *p, int level)
 {
-	size_t	i;
+	uint32_t	notes = 0;
+	size_t		i;
 
 	if (render_is(p, "multipart", "signed"))
-		c->notes |= RENDER_NOTE_SIGNED;
+		notes |= RENDER_NOTE_SIGNED;
 	else if (render_is(p, "multipart", "encrypted") ||
 	    render_is(p, "application", "pkcs7-mime") ||
 	    render_is(p, "application", "x-pkcs7-mime"))
-		c->notes |= RENDER_NOTE_ENCRYPTED;
+		notes |= RENDER_NOTE_ENCRYPTED;
 	if (strcmp(p->type, "multipart") != 0 || level > 8)
-		return;
+		return notes;
 	for (i = 0; i < p->nchildren; i++)
-		render_shape_notes(c, p->children[i], level + 1);
+		notes |= render_shape(p->children[i], level + 1);
+	return notes;
+}
+
+uint32_t
+render_shape_notes(const struct mime_part *root)
+{
+	return render_shape(root, 0);
 }
 
 /* The text of a tree, then its attachments. */
@@ -370,7 +376,7 @@ render_tree(struct render_ctx *c, const struct mime_part *root,
 	/* Notes go above the text they are about: gather both first. */
 	c->notes = 0;
 	c->out = &body;
-	render_shape_notes(c, root, 0);
+	c->notes |= render_shape_notes(root);
 	if ((shown = mime_structure_display(root, c->opts->prefer_html)) !=
 	    NULL)
 		render_text(c, shown, indent);

@@ -45,6 +45,11 @@ char	*render_part(const struct mime_part *p, const char *raw, size_t len,
 char	*render_message(const char *buf, size_t len,
 	     const struct render_opts *);
 
+/* The notes the shape of a tree calls for: RENDER_NOTE_SIGNED for
+ * multipart/signed, RENDER_NOTE_ENCRYPTED for multipart/encrypted and
+ * S/MIME enveloped data, looked for down multiparts. */
+uint32_t render_shape_notes(const struct mime_part *);
+
 /* The note lines for notes, translated, in a fixed order: up to max of
  * them into lines (borrowed strings); returns how many. */
 size_t	 render_notes(uint32_t notes, const char **lines, size_t max);

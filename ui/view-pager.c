@@ -19,12 +19,14 @@
 #include "account.h"
 #include "backend.h"
 #include "command.h"
+#include "config.h"
 #include "core.h"
 #include "keys.h"
 #include "mailcap.h"
 #include "mime-filename.h"
 #include "model-folder.h"
 #include "msg.h"
+#include "render.h"
 #include "run.h"
 #include "view.h"
 
@@ -56,26 +58,6 @@ struct pager_line {
 };
 
 /* --- sizes and names ---------------------------------------------------- */
-
-/* A size as mutt shows it: 512, 4.1K, 40K, 1.5M, 120M, 2.3G. */
-void
-view_pager_format_size(char *buf, size_t len, uint64_t n)
-{
-	const double	k = 1024.0, m = k * 1024.0, g = m * 1024.0;
-
-	if (n < 1024)
-		snprintf(buf, len, "%llu", (unsigned long long)n);
-	else if (n < 10 * 1024)
-		snprintf(buf, len, "%.1fK", (double)n / k);
-	else if (n < 1024 * 1024)
-		snprintf(buf, len, "%.0fK", (double)n / k);
-	else if (n < 10 * 1024 * 1024)
-		snprintf(buf, len, "%.1fM", (double)n / m);
-	else if (n < (uint64_t)1024 * 1024 * 1024)
-		snprintf(buf, len, "%.0fM", (double)n / m);
-	else
-		snprintf(buf, len, "%.1fG", (double)n / g);
-}
 
 /* --- state --------------------------------------------------------------- */
 
@@ -290,7 +272,7 @@ pager_fetch_reply(struct account *a, struct msg *m, void *arg)
 		case MSG_DONE:
 			if (p->text == NULL) {
 				p->text = xstrdup("");
-				p->notes |= BACKEND_NOTE_NO_TEXT;
+				p->notes |= RENDER_NOTE_NO_TEXT;
 			}
 			break;
 		case MSG_ERROR:
@@ -325,6 +307,19 @@ pager_format_date(char *buf, size_t len, int64_t date)
 	if (date <= 0 || localtime_r(&t, &tm) == NULL ||
 	    strftime(buf, len, "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
 		snprintf(buf, len, "%s", "");
+}
+
+/* The render fields of MSG_REQ_PART_FETCH: HTML is laid out for the
+ * screen's width. */
+static void
+pager_render_fields(struct ui *ui, struct msg *m)
+{
+	const char	*html = config_html_command(ui->config);
+
+	msg_add_u32(m, config_prefer_html(ui->config) ?
+	    BACKEND_RENDER_PREFER_HTML : 0);
+	msg_add_u32(m, COLS > 0 ? (uint32_t)COLS : 80);
+	msg_add_str(m, html != NULL ? html : "");
 }
 
 /* Show message uid of the open folder, asking the worker for its text. */
@@ -363,6 +358,7 @@ view_pager_open(struct ui *ui, uint32_t uid)
 		msg_add_str(m, o->folder);
 		msg_add_u32(m, uid);
 		msg_add_str(m, "");
+		pager_render_fields(ui, m);
 		p->request = account_request(va->worker, m, pager_fetch_reply,
 		    f, 0);
 		p->running = 1;
@@ -472,27 +468,13 @@ pager_add_body(struct view_pager *p)
 		free(p->sources[--p->nsources].text);
 }
 
-/* "[-- Attachment #2: name (type, size) --]", numbered as in mutt (the
- * text is #1). */
-static char *
-pager_attachment_line(const struct view_attachment *a, size_t i)
-{
-	char	size[32];
-
-	view_pager_format_size(size, sizeof size, a->size);
-	if (a->name != NULL && *a->name != '\0')
-		return xasprintf(_("[-- Attachment #%zu: %s (%s, %s) --]"),
-		    i + 2, a->name, a->type, size);
-	return xasprintf(_("[-- Attachment #%zu (%s, %s) --]"), i + 2,
-	    a->type, size);
-}
-
 /* The source lines from the state. */
 static void
 pager_build(struct view_pager *p)
 {
-	char	date[64], done[32], total[32];
-	size_t	i;
+	const char	*notes[8];
+	char		 date[64], done[32], total[32];
+	size_t		 i, n;
 
 	pager_format_date(date, sizeof date, p->date);
 	pager_add(p, xasprintf(_("From: %s"), p->from), PAGER_HEADER, 0);
@@ -504,29 +486,26 @@ pager_build(struct view_pager *p)
 		pager_add(p, xasprintf(_("Cannot show this message: %s"),
 		    p->error), PAGER_ERROR, 0);
 	else if (p->text == NULL && p->total > 0) {
-		view_pager_format_size(done, sizeof done, p->done);
-		view_pager_format_size(total, sizeof total, p->total);
+		render_size(done, sizeof done, p->done);
+		render_size(total, sizeof total, p->total);
 		pager_add(p, xasprintf(_("Loading... %s/%s"), done, total),
 		    PAGER_NOTE, 0);
 	} else if (p->text == NULL)
 		pager_add(p, xstrdup(_("Loading...")), PAGER_NOTE, 0);
 	else {
-		if (p->notes & BACKEND_NOTE_CHARSET_UNKNOWN)
-			pager_add(p, xstrdup(_("[-- charset unknown; shown as "
-			    "UTF-8 --]")), PAGER_NOTE, 0);
-		if (p->notes & BACKEND_NOTE_FROM_HTML)
-			pager_add(p, xstrdup(_("[-- HTML shown as text --]")),
-			    PAGER_NOTE, 0);
-		if (p->notes & BACKEND_NOTE_NO_TEXT)
-			pager_add(p, xstrdup(_("[-- This message has no text "
-			    "to show --]")), PAGER_NOTE, 0);
+		n = render_notes(p->notes, notes, sizeof notes /
+		    sizeof notes[0]);
+		for (i = 0; i < n; i++)
+			pager_add(p, xstrdup(notes[i]), PAGER_NOTE, 0);
 		pager_add_body(p);
 	}
 	if (p->nattachments > 0)
 		pager_add(p, xstrdup(""), PAGER_BODY, 0);
 	for (i = 0; i < p->nattachments; i++)
-		pager_add(p, pager_attachment_line(&p->attachments[i], i),
-		    PAGER_NOTE, 0);
+		/* Numbered as in mutt: the text is #1. */
+		pager_add(p, render_attachment_line(i + 2,
+		    p->attachments[i].name, p->attachments[i].type,
+		    p->attachments[i].size), PAGER_NOTE, 0);
 }
 
 static void
@@ -697,7 +676,7 @@ attach_draw(struct ui *ui)
 	for (i = p->attach_top, y = 2; i < p->nattachments && y < lines;
 	    i++, y++) {
 		a = &p->attachments[i];
-		view_pager_format_size(size, sizeof size, a->size);
+		render_size(size, sizeof size, a->size);
 		line = xasprintf("%3zu  %s  [%s, %s]", i + 2,
 		    a->name != NULL && *a->name != '\0' ? a->name :
 		    _("(no name)"), a->type, size);
@@ -778,8 +757,8 @@ view_pager_save_status(struct ui *ui)
 	if (p->save_total == 0)
 		return xasprintf(p->save_kind == VIEW_SAVE_FILE ?
 		    _("%s: saving...") : _("%s: fetching..."), p->save_name);
-	view_pager_format_size(done, sizeof done, p->save_done);
-	view_pager_format_size(total, sizeof total, p->save_total);
+	render_size(done, sizeof done, p->save_done);
+	render_size(total, sizeof total, p->save_total);
 	return xasprintf("%s: %s/%s", p->save_name, done, total);
 }
 

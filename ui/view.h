@@ -258,7 +258,6 @@ int	view_pager_prompting(const struct ui *);
 void	view_pager_prompt_key(struct ui *, int key);
 void	view_pager_prompt_draw(struct ui *);
 void	view_pager_free(struct ui *);
-void	view_pager_format_size(char *, size_t, uint64_t);
 
 /* prompt.c */
 void	prompt_add(struct ui *, struct view_account *, uint32_t request,

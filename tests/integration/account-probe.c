@@ -170,6 +170,9 @@ request(int argc, char **argv)
 		msg_add_str(m, argv[1]);
 		msg_add_u32(m, (uint32_t)strtoul(argv[2], NULL, 10));
 		msg_add_str(m, argc > 3 ? argv[3] : "");
+		msg_add_u32(m, 0);	/* render flags */
+		msg_add_u32(m, 80);	/* width */
+		msg_add_str(m, "");	/* the default html_command */
 	} else if (strcmp(argv[0], "save") == 0 && argc > 4) {
 		m = msg_new(MSG_REQ_PART_SAVE, 0);
 		msg_add_str(m, argv[1]);

@@ -594,6 +594,9 @@ test_unsupported(void **state)
 	msg_add_str(m, "INBOX");
 	msg_add_u32(m, 7);
 	msg_add_str(m, "1.2");
+	msg_add_u32(m, 0);
+	msg_add_u32(m, 80);
+	msg_add_str(m, "");
 	run(a, m, &r, 0);
 	assert_int_equal(r.final, MSG_UNSUPPORTED);
 	assert_string_equal(r.text, "part_fetch");
