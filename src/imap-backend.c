@@ -796,7 +796,8 @@ imap_backend_select(struct imap_backend *b, struct backend_ctx *ctx,
 
 	if (b->selected != NULL && strcmp(b->selected, folder) == 0)
 		return BACKEND_OK;
-	if ((r = mailimap_select(imap, folder)) != MAILIMAP_NO_ERROR) {
+	if ((r = imap_session_select(b->session, folder, NULL)) !=
+	    MAILIMAP_NO_ERROR) {
 		char *why = imap_session_error(b->session, r, "SELECT");
 
 		imap_backend_drop(b, ctx, why);

@@ -139,11 +139,14 @@ imap_folders_status(struct imap_session *s, struct store_folder *f)
 	struct mailimap_status_info		*info;
 	clistiter				*it;
 
+	char					*wire;
+
 	if ((atts = mailimap_status_att_list_new_empty()) == NULL)
 		fatal("out of memory");
 	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_MESSAGES);
 	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UNSEEN);
-	if (mailimap_status(imap_session_imap(s), f->name, atts, &result) ==
+	wire = imap_session_name_out(s, f->name);
+	if (mailimap_status(imap_session_imap(s), wire, atts, &result) ==
 	    MAILIMAP_NO_ERROR && result != NULL) {
 		for (it = clist_begin(result->st_info_list); it != NULL;
 		    it = clist_next(it)) {
@@ -157,6 +160,7 @@ imap_folders_status(struct imap_session *s, struct store_folder *f)
 	if (result != NULL)
 		mailimap_mailbox_data_status_free(result);
 	mailimap_status_att_list_free(atts);
+	free(wire);
 }
 
 /* Names the server listed, to drop the mirror's folders that are gone. */
@@ -377,6 +381,7 @@ imap_folders_refresh(struct imap_session *s, struct store_mirror *mirror,
 	struct store_folder			 f, old;
 	clistiter				*it;
 	enum store_status			 status = STORE_OK;
+	char					*name = NULL;
 	size_t					 i;
 
 	memset(&seen, 0, sizeof seen);
@@ -388,7 +393,8 @@ imap_folders_refresh(struct imap_session *s, struct store_mirror *mirror,
 	for (it = clist_begin(l.list); it != NULL; it = clist_next(it)) {
 		mb = clist_content(it);
 		memset(&f, 0, sizeof f);
-		f.name = mb->mb_name;
+		free(name);
+		f.name = name = imap_session_name_in(s, mb->mb_name);
 		f.delimiter = mb->mb_delimiter;
 		imap_folders_attributes(mb->mb_flag, &f);
 		if (f.role == STORE_ROLE_NONE)
@@ -396,7 +402,7 @@ imap_folders_refresh(struct imap_session *s, struct store_mirror *mirror,
 			    f.delimiter);
 		if (!l.with_subscribed)
 			f.subscribed = imap_folders_is_subscribed(l.lsub,
-			    f.name);
+			    mb->mb_name);
 		/* Keep the counts the mirror has if STATUS says nothing. */
 		if (store_mirror_folder_get(mirror, f.name, &old) == STORE_OK) {
 			f.total = old.total;
@@ -404,8 +410,8 @@ imap_folders_refresh(struct imap_session *s, struct store_mirror *mirror,
 			store_folder_clear(&old);
 		}
 		if (l.with_status) {
-			if ((count = imap_folders_count_find(&l, f.name)) !=
-			    NULL) {
+			if ((count = imap_folders_count_find(&l,
+			    mb->mb_name)) != NULL) {
 				if (count->has_total)
 					f.total = count->total;
 				if (count->has_unseen)
@@ -435,5 +441,6 @@ out:
 		free(seen.gone[i]);
 	free(seen.gone);
 	imap_folders_listing_clear(&l);
+	free(name);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "imap-auth.h"
 #include "imap-session.h"
+#include "imap-utf7.h"
 #include "log.h"
 #include "net.h"
 #include "net-stream.h"
@@ -49,6 +50,41 @@ int
 imap_session_utf8(struct imap_session *s)
 {
 	return s->utf8;
+}
+
+char *
+imap_session_name_in(struct imap_session *s, const char *wire)
+{
+	char	*name;
+
+	if (!s->utf8 || (name = imap_utf7_encode(wire)) == NULL)
+		return xstrdup(wire);
+	return name;
+}
+
+char *
+imap_session_name_out(struct imap_session *s, const char *name)
+{
+	char	*wire;
+
+	if (!s->utf8 || (wire = imap_utf7_decode(name)) == NULL)
+		return xstrdup(name);
+	return wire;
+}
+
+int
+imap_session_select(struct imap_session *s, const char *folder,
+    uint64_t *highestmodseq)
+{
+	char	*wire = imap_session_name_out(s, folder);
+	int	 r;
+
+	if (highestmodseq != NULL)
+		r = mailimap_select_condstore(s->imap, wire, highestmodseq);
+	else
+		r = mailimap_select(s->imap, wire);
+	free(wire);
+	return r;
 }
 
 /* ENABLE one extension; whether the server's ENABLED reply names it. */
@@ -444,7 +480,7 @@ imap_session_open(const struct imap_session_config *config,
 			goto fail;
 	}
 	/* RFC 6855: folder names (and headers) in UTF-8 rather than
-	 * modified UTF-7; the mirror keeps names as the server spells them. */
+	 * modified UTF-7, and messages with UTF-8 headers as they are. */
 	if (mailimap_has_extension(s->imap, "UTF8=ACCEPT") &&
 	    mailimap_has_extension(s->imap, "ENABLE"))
 		s->utf8 = imap_session_enable(s, "UTF8=ACCEPT");

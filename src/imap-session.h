@@ -5,6 +5,8 @@
 #ifndef SKUA_IMAP_SESSION_H
 #define SKUA_IMAP_SESSION_H
 
+#include <stdint.h>
+
 #include <libetpan/libetpan.h>
 
 #include "net-tls.h"
@@ -52,6 +54,20 @@ int		 imap_session_has(struct imap_session *, const char *capability);
 /* Whether UTF8=ACCEPT is on (RFC 6855): folder names are UTF-8 on the
  * wire, not modified UTF-7. Enabled at login where offered. */
 int		 imap_session_utf8(struct imap_session *);
+/*
+ * Folder names: skua keeps them (in the mirror, in requests) in modified
+ * UTF-7, the form every server understands without UTF8=ACCEPT, so that
+ * nothing changes with the mode; these convert at the wire. Every name
+ * sent to the server goes through imap_session_name_out. Both return a
+ * string the caller frees, never NULL: a name that does not convert
+ * (not UTF-8 from a server in UTF-8 mode) stays as it is.
+ */
+char		*imap_session_name_in(struct imap_session *, const char *wire);
+char		*imap_session_name_out(struct imap_session *, const char *name);
+/* SELECT folder (a skua name), with CONDSTORE when highestmodseq is not
+ * NULL; libetpan's error code. */
+int		 imap_session_select(struct imap_session *, const char *folder,
+		     uint64_t *highestmodseq);
 /* ENABLE QRESYNC once per session where offered; whether it is on. */
 int		 imap_session_enable_qresync(struct imap_session *);
 /* Whether the last failure came from a cancel (the interrupt fd). */

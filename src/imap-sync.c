@@ -529,10 +529,7 @@ imap_sync_folder(struct imap_session *session, struct store_mirror *mirror,
 
 	memset(&old, 0, sizeof old);
 	known = store_mirror_folder_get(mirror, folder, &old) == STORE_OK;
-	if (sy.condstore)
-		r = mailimap_select_condstore(sy.imap, folder, &hms);
-	else
-		r = mailimap_select(sy.imap, folder);
+	r = imap_session_select(session, folder, sy.condstore ? &hms : NULL);
 	if (r != MAILIMAP_NO_ERROR) {
 		status = imap_sync_fail(&sy, r, "SELECT");
 		goto out;

@@ -34,7 +34,10 @@ struct mime_message {
 /* More multipart declarations than this and the message is read as text:
  * libetpan's parser recurses once per level, and the tree keeps only
  * MIME_STRUCTURE_MAX_DEPTH levels anyway. Real mail stays far below. */
-#define MIME_MESSAGE_MAX_MULTIPARTS	2000
+#define MIME_MESSAGE_MAX_MULTIPARTS	1000
+/* Comments nested deeper than this in one header line: libetpan parses
+ * them recursively and runs out of stack at about a million. */
+#define MIME_MESSAGE_MAX_COMMENT_DEPTH	1000
 
 /* The length of the header block at s: up to and including the empty
  * line, or all of len if there is none. */
@@ -74,15 +77,15 @@ mime_message_find(const char *s, const char *end, const char *w)
 /*
  * Whether buf holds what libetpan 1.9.4 cannot parse safely: a boundary
  * parameter whose quoted value has a backslash in it (boundary="\""
- * overflows the heap), an empty one, or so many multiparts that its
- * recursion goes too deep. The test is wider than the bug, on purpose:
+ * overflows the heap), an empty one, or so many multiparts or so deeply
+ * nested comments that its recursion runs out of stack. The test is wider than the bug, on purpose:
  * RFC 2046 boundaries never need a backslash.
  */
 static int
 mime_message_hostile(const char *buf, size_t len)
 {
 	const char	*end = buf + len, *s = buf, *v;
-	size_t		 multiparts = 0;
+	size_t		 multiparts = 0, depth = 0;
 
 	while ((s = mime_message_find(s, end, "boundary")) != NULL) {
 		v = s + 8;
@@ -107,6 +110,17 @@ mime_message_hostile(const char *buf, size_t len)
 	    s += 9)
 		if (++multiparts > MIME_MESSAGE_MAX_MULTIPARTS)
 			return 1;
+	/* A fold continues the line; any other line starts again. */
+	for (s = buf; s < end; s++) {
+		if (*s == '(') {
+			if (++depth > MIME_MESSAGE_MAX_COMMENT_DEPTH)
+				return 1;
+		} else if (*s == ')' && depth > 0)
+			depth--;
+		else if (*s == '\n' && (s + 1 == end ||
+		    (s[1] != ' ' && s[1] != '\t')))
+			depth = 0;
+	}
 	return 0;
 }
 

@@ -118,6 +118,15 @@ grep -q "STATE offline password_command: the command failed" <<<"$out" &&
 	ok "offline while the command fails, online once it works" ||
 	fail "password_command retry: $out"
 
+echo "# an HTML-only message, through html_command (w3m)"
+html=$(sqlite3 "$db" "select uid from message where bodystructure like \
+    'mime_' || char(10) || '0 text html %' limit 1")
+out=$("$probe" "$conf" mail fetch INBOX "$html")
+# notes 8: RENDER_NOTE_HTML_COMMAND; w3m leaves no tags behind.
+grep -q "TEXT section 1 type text/html notes 8 " <<<"$out" &&
+	! grep -q "<p>" <<<"$out" && grep -q DONE <<<"$out" &&
+	ok "HTML shown as text by html_command" || fail "HTML: $out"
+
 echo "# offline"
 "$rig" stop "$tmp/rig-$profile" >/dev/null 2>&1
 out=$("$probe" "$conf" mail fetch INBOX "$big")
