@@ -18,8 +18,8 @@
 
 /*
  * libetpan's parser for one untagged response: exported by the library
- * (and unchanged since 1.7) but declared only in mailimap_parser.h, which is
- * not installed. Its whole-reply parser keeps only the last STATUS of a
+ * (with this signature since 2016) but declared only in mailimap_parser.h,
+ * which is not installed. Its whole-reply parser keeps only the last STATUS of a
  * reply, and LIST-STATUS sends one per folder, so those replies are read a
  * line at a time with this.
  */
@@ -42,8 +42,8 @@ struct imap_folders_listing {
 	clist				*lsub;	/* or NULL with subscribed */
 	struct imap_folders_count	*counts;
 	size_t				 ncounts;
-	int				 with_status;	/* counts are all */
-	int				 with_subscribed; /* \Subscribed */
+	int				 with_status;	/* STATUS came with LIST */
+	int				 with_subscribed; /* \Subscribed, no LSUB */
 };
 
 static const struct {
@@ -138,7 +138,6 @@ imap_folders_status(struct imap_session *s, struct store_folder *f)
 	struct mailimap_mailbox_data_status	*result = NULL;
 	struct mailimap_status_info		*info;
 	clistiter				*it;
-
 	char					*wire;
 
 	if ((atts = mailimap_status_att_list_new_empty()) == NULL)
@@ -219,6 +218,39 @@ imap_folders_listing_clear(struct imap_folders_listing *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* A STATUS reply's mailbox as libetpan gives it: for Gmail's sake it keeps
+ * the text as sent, quotes, escapes and literal count included. */
+static char *
+imap_folders_status_name(const char *raw)
+{
+	const char	*p;
+	char		*name, *q;
+	unsigned long	 n;
+	char		*end;
+
+	if (raw[0] == '{') {
+		n = strtoul(raw + 1, &end, 10);
+		if (end[0] == '}' && end[1] == '\r' && end[2] == '\n' &&
+		    strlen(end + 3) >= n)
+			return xstrndup(end + 3, n);
+		return xstrdup(raw);
+	}
+	if (raw[0] != '"')
+		return xstrdup(raw);
+	name = q = xmalloc(strlen(raw));
+	for (p = raw + 1; *p != '\0' && *p != '"'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		*q++ = *p;
+	}
+	*q = '\0';
+	if (*p != '"' || p[1] != '\0') {
+		free(name);
+		return xstrdup(raw);	/* not one quoted string */
+	}
+	return name;
+}
+
 /* Keep a LIST entry or STATUS counts from one untagged response. */
 static void
 imap_folders_take(struct imap_folders_listing *l,
@@ -246,7 +278,8 @@ imap_folders_take(struct imap_folders_listing *l,
 	    sizeof *l->counts);
 	c = &l->counts[l->ncounts++];
 	memset(c, 0, sizeof *c);
-	c->name = xstrdup(mb->mbd_data.mbd_status->st_mailbox);
+	c->name = imap_folders_status_name(
+	    mb->mbd_data.mbd_status->st_mailbox);
 	for (it = clist_begin(mb->mbd_data.mbd_status->st_info_list);
 	    it != NULL; it = clist_next(it)) {
 		info = clist_content(it);

@@ -1,5 +1,6 @@
-/* imap-folders: the account's folder list from the server (LIST with
- * special-use, LSUB, STATUS), stored in the mirror. Worker process only. */
+/* imap-folders: the account's folder list from the server (LIST-STATUS, or
+ * LIST with special-use, LSUB, STATUS), stored in the mirror under skua's
+ * names (modified UTF-7). Worker process only. */
 #ifndef SKUA_IMAP_FOLDERS_H
 #define SKUA_IMAP_FOLDERS_H
 

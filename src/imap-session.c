@@ -405,7 +405,8 @@ imap_session_login(struct imap_session *s,
 	} else {
 		s->mechanism = "LOGIN";
 		r = mailimap_login(s->imap, a->user, config->password);
-		if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_BAD_STATE) {
+		if (r == MAILIMAP_ERROR_LOGIN ||
+		    r == MAILIMAP_ERROR_BAD_STATE) {
 			*error = imap_session_error(s, r, "login");
 			return IMAP_SESSION_AUTH;
 		}

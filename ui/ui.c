@@ -18,6 +18,7 @@
 
 #include "core.h"
 #include "keys.h"
+#include "latency.h"
 #include "model-folder.h"
 #include "ui.h"
 #include "view.h"
@@ -460,9 +461,11 @@ ui_run(const struct config *config, char **error)
 
 	ui_account_start_all(&ui);
 	pfd = xcalloc(ui.naccounts + 2, sizeof *pfd);
+	latency_start();
 	while (!ui.quit) {
 		if (ui.dirty)
 			ui_draw(&ui);
+		latency_drawn();
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
@@ -481,10 +484,13 @@ ui_run(const struct config *config, char **error)
 		/* Events and keys only mark views dirty: one draw per turn. */
 		ui_account_poll_done(&ui, pfd + 2, npfd - 2);
 		ui_account_check(&ui);
-		while (!ui.quit && (key = getch()) != ERR)
+		while (!ui.quit && (key = getch()) != ERR) {
+			latency_key(key);
 			ui_key(&ui, key);
+		}
 	}
 	free(pfd);
+	latency_stop();
 	ui_account_stop_all(&ui);
 	endwin();
 	ui_signals_stop();

@@ -67,7 +67,8 @@ for l in c.list()[1]:
 			ok "LIST-STATUS: one LIST, no LSUB, no STATUS" ||
 			fail "LIST-STATUS: $lists LIST, $lsubs LSUB, $statuses STATUS"
 	else
-		n=$(wc -l <<<"$want")
+		n=$(sqlite3 "$XDG_CACHE_HOME/skua/mail/mirror.db" \
+			"select count(*) from folder where not noselect")
 		[ "$lists" = 1 ] && [ "$lsubs" = 1 ] && [ "$statuses" = "$n" ] &&
 			ok "no LIST-STATUS: LIST, LSUB and $statuses STATUS" ||
 			fail "without LIST-STATUS: $lists LIST, $lsubs LSUB, $statuses STATUS"
@@ -102,8 +103,9 @@ allow_plaintext_password = yes
 user = skua
 password_command = echo secret
 CONF
-	export XDG_CACHE_HOME=$tmp/$script/cache XDG_DATA_HOME=$tmp/$script/data \
-		XDG_STATE_HOME=$tmp/$script/state
+	export XDG_CACHE_HOME=$tmp/xdg-$script/cache \
+		XDG_DATA_HOME=$tmp/xdg-$script/data \
+		XDG_STATE_HOME=$tmp/xdg-$script/state
 	out=$(ACCOUNT_PROBE_LOG=$tmp/$script.log timeout 30 "$probe" \
 		"$tmp/fake.conf" mail "$@")
 	if ! wait "$pid"; then
@@ -179,7 +181,7 @@ S ${TAG} OK LSUB done
 C * STATUS INBOX (MESSAGES UNSEEN)
 S * STATUS INBOX (MESSAGES 4 UNSEEN 2)
 S ${TAG} OK STATUS done
-C * STATUS Entw&APw-rfe (MESSAGES UNSEEN)
+C * STATUS "Entw&APw-rfe" (MESSAGES UNSEEN)
 S * STATUS Entw&APw-rfe (MESSAGES 6 UNSEEN 0)
 S ${TAG} OK STATUS done
 IF-C * LOGOUT
