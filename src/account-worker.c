@@ -8,6 +8,7 @@
 #include "account-worker.h"
 #include "backend.h"
 #include "config.h"
+#include "intl.h"
 #include "log.h"
 #include "msg.h"
 #include "render.h"
@@ -256,7 +257,7 @@ account_worker_final(struct backend_ctx *ctx, enum backend_status status,
 		m = msg_new(MSG_ERROR, ctx->id);
 		msg_add_u32(m, MSG_CODE_BACKEND);
 		msg_add_str(m, error != NULL ? error :
-		    "the operation failed (no reason given)");
+		    _("the operation failed (no reason given)"));
 		break;
 	}
 	account_worker_send(ctx, m);
@@ -271,7 +272,7 @@ account_worker_malformed(struct backend_ctx *ctx, struct msg *m)
 
 	log_warn("%s: %s: malformed request type %u", __func__,
 	    account_worker_name(ctx), (unsigned)msg_type(m));
-	s = xasprintf("the worker could not read request type %u",
+	s = xasprintf(_("the worker could not read request type %u"),
 	    (unsigned)msg_type(m));
 	msg_add_u32(reply, MSG_CODE_REQUEST);
 	msg_add_str(reply, s);

@@ -20,6 +20,7 @@
 #include "account.h"
 #include "backend.h"
 #include "config.h"
+#include "intl.h"
 #include "log.h"
 #include "msg.h"
 #include "xmalloc.h"
@@ -179,7 +180,7 @@ account_reap(struct account *a, int wait_ms, char *how, size_t len)
 	pid_t		 pid;
 	int		 status, killed = 0;
 
-	snprintf(how, len, "its exit status is unknown");
+	snprintf(how, len, "%s", _("its exit status is unknown"));
 	if (a->pid <= 0)
 		return;
 	for (;;) {
@@ -203,10 +204,10 @@ account_reap(struct account *a, int wait_ms, char *how, size_t len)
 		nanosleep(&step, NULL);
 	}
 	if (WIFSIGNALED(status))
-		snprintf(how, len, "killed by signal %d, %s", WTERMSIG(status),
-		    strsignal(WTERMSIG(status)));
+		snprintf(how, len, _("killed by signal %d, %s"),
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else if (WIFEXITED(status))
-		snprintf(how, len, "exit status %d", WEXITSTATUS(status));
+		snprintf(how, len, _("exit status %d"), WEXITSTATUS(status));
 	log_debug("%s: %s: worker %ld: %s", __func__, account_name(a),
 	    (long)a->pid, how);
 	a->pid = -1;
@@ -226,8 +227,8 @@ account_start(const struct config_account *config,
 	a->pid = -1;
 	if (account_spawn(a, &why) != 0) {
 		if (error != NULL)
-			*error = xasprintf("%s: cannot start the account's "
-			    "worker: %s", config->name, why);
+			*error = xasprintf(_("%s: cannot start the account's "
+			    "worker: %s"), config->name, why);
 		free(why);
 		free(a);
 		return ACCOUNT_ERROR;
@@ -446,27 +447,27 @@ account_lost(struct account *a, enum account_loss loss)
 	a->down = NULL;
 	if (account_count_death(a, account_now())) {
 		a->given_up = 1;
-		a->down = xasprintf("%s: the account's worker stopped %d times "
-		    "within a minute and is not restarted", name,
+		a->down = xasprintf(_("%s: the account's worker stopped %d "
+		    "times within a minute and is not restarted"), name,
 		    ACCOUNT_MAX_DEATHS + 1);
 		log_warn("%s: %s: not restarting the worker", __func__, name);
 	} else if (account_spawn(a, &why) == 0) {
 		a->restarts++;
 		restarted = 1;
 	} else {
-		a->down = xasprintf("%s: the account's worker cannot be "
-		    "restarted: %s", name, why);
+		a->down = xasprintf(_("%s: the account's worker cannot be "
+		    "restarted: %s"), name, why);
 		log_warn("%s: %s", __func__, a->down);
 		free(why);
 	}
 
 	if (r != NULL) {
 		if (restarted)
-			after = "it was restarted";
+			after = _("it was restarted");
 		else if (a->given_up)
-			after = "it stopped too often to be restarted";
+			after = _("it stopped too often to be restarted");
 		else
-			after = "it cannot be restarted";
+			after = _("it cannot be restarted");
 		if (r->deadline_ms % 1000 == 0)
 			snprintf(span, sizeof span, "%d s",
 			    r->deadline_ms / 1000);
@@ -474,18 +475,18 @@ account_lost(struct account *a, enum account_loss loss)
 			snprintf(span, sizeof span, "%d ms", r->deadline_ms);
 		switch (loss) {
 		case ACCOUNT_LOSS_TIMEOUT:
-			text = xasprintf("%s: the request timed out (no reply "
-			    "from the account's worker for %s); the worker was "
-			    "killed, and %s", name, span, after);
+			text = xasprintf(_("%s: the request timed out (no "
+			    "reply from the account's worker for %s); the "
+			    "worker was killed, and %s"), name, span, after);
 			break;
 		case ACCOUNT_LOSS_GARBAGE:
-			text = xasprintf("%s: the account's worker sent a "
-			    "malformed message and was killed; %s", name,
+			text = xasprintf(_("%s: the account's worker sent a "
+			    "malformed message and was killed; %s"), name,
 			    after);
 			break;
 		default:
-			text = xasprintf("%s: the account's worker stopped "
-			    "unexpectedly (%s); %s", name, how, after);
+			text = xasprintf(_("%s: the account's worker stopped "
+			    "unexpectedly (%s); %s"), name, how, after);
 			break;
 		}
 		account_finish(a, r, account_error(r->id,
@@ -532,8 +533,8 @@ account_request(struct account *a, struct msg *m, account_reply_cb cb,
 			a->restarts++;
 		else {
 			free(a->down);
-			a->down = xasprintf("%s: the account's worker cannot "
-			    "be restarted: %s", account_name(a), why);
+			a->down = xasprintf(_("%s: the account's worker cannot "
+			    "be restarted: %s"), account_name(a), why);
 			free(why);
 		}
 	}

@@ -82,6 +82,11 @@ struct backend {
 						   u32 notes, str text */
 #define BACKEND_PART_ATTACHMENT		2	/* str section, str name,
 						   str type, u64 size */
+/* The message's own headers, sent before its text when the whole message
+ * is shown (section ""): u32 count, then count pairs of str name, str
+ * value, decoded and made safe for a terminal; a header the backend does
+ * not have is left out. */
+#define BACKEND_PART_HEADERS		3
 /* Notes on a BACKEND_PART_TEXT: RENDER_NOTE_* bits (render.h). */
 
 /* MSG_REQ_PART_FETCH render flags. */
@@ -89,6 +94,8 @@ struct backend {
 
 /* MSG_REQ_SYNC flags. */
 #define BACKEND_SYNC_BODIES		0x1	/* also cache text parts */
+#define BACKEND_SYNC_DOWNLOAD_ONLY	0x2	/* POP3: download, then stop
+						   (no look at the store) */
 
 /* The backend for a configured protocol, or NULL if skua has none yet. */
 const struct backend *backend_for(const struct config_account *);

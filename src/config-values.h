@@ -10,6 +10,9 @@ struct config_values {
 	int	 sort_threads;
 	char	*html_command;	/* NULL: the default */
 	int	 prefer_html;
+	char	*theme;		/* NULL: default */
+	char	*pager_headers;	/* NULL: the default */
+	char	*url_command;	/* NULL: none, show the URL */
 };
 
 #endif

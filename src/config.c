@@ -63,7 +63,7 @@ config_error(struct config_parser *p, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (p->nerrors == CONFIG_MAX_ERRORS)
-		joined = xasprintf("%s%s: too many errors, stopping\n",
+		joined = xasprintf(_("%s%s: too many errors, stopping\n"),
 		    p->errors != NULL ? p->errors : "", p->name);
 	else
 		joined = xasprintf("%s%s:%d: %s\n",
@@ -206,7 +206,7 @@ config_choices(const char * const *choices)
 
 	for (i = 0; choices[i] != NULL; i++) {
 		t = xasprintf("%s%s%s", s, i == 0 ? "" : (choices[i + 1] == NULL ?
-		    " or " : ", "), choices[i]);
+		    _(" or ") : ", "), choices[i]);
 		free(s);
 		s = t;
 	}
@@ -226,7 +226,7 @@ config_set(struct config_parser *p, void *base,
 	case CONFIG_TABLE_STRING:
 		if (*value == '\0') {
 			config_error(p, _("%s needs a value (%s)"), key->name,
-			    key->help);
+			    _(key->help));
 			return;
 		}
 		*(char **)((char *)base + key->offset) = xstrdup(value);
@@ -234,7 +234,8 @@ config_set(struct config_parser *p, void *base,
 	case CONFIG_TABLE_NAME:
 		if (!config_is_name(value)) {
 			config_error(p, _("%s: '%s' is not %s (letters, digits, "
-			    "'.', '-' and '_')"), key->name, value, key->help);
+			    "'.', '-' and '_')"), key->name, value,
+			    _(key->help));
 			return;
 		}
 		*(char **)((char *)base + key->offset) = xstrdup(value);
@@ -245,7 +246,8 @@ config_set(struct config_parser *p, void *base,
 		if (*value == '\0' || *end != '\0' || errno != 0 ||
 		    n < key->min || n > key->max) {
 			config_error(p, _("%s: '%s' is not %s from %d to %d"),
-			    key->name, value, key->help, key->min, key->max);
+			    key->name, value, _(key->help), key->min,
+			    key->max);
 			return;
 		}
 		*(int *)((char *)base + key->offset) = (int)n;
@@ -295,7 +297,29 @@ config_account_free(struct config_account *a)
 	free(a->oauth2_token_command);
 	free(a->tls_ca_file);
 	free(a->tls_fingerprint);
+	free(a->maildir);
 	free(a);
+}
+
+/* The POP3 deletion options: only for POP3, and agreeing. Leaving mail on
+ * the server for a while implies not deleting it at once. */
+static void
+config_account_pop3(struct config_parser *p, struct config_account *a)
+{
+	int	later = a->pop3_delete_after_days > 0 ||
+		    a->pop3_delete_when_deleted_locally;
+
+	if (a->protocol != CONFIG_PROTOCOL_POP3 && (a->pop3_delete != -1 ||
+	    later))
+		config_error(p, _("account %s: the pop3_delete options are for "
+		    "POP3 accounts"), a->name);
+	else if (a->pop3_delete == 1 && later)
+		config_error(p, _("account %s: pop3_delete = yes deletes mail "
+		    "from the server at once; set pop3_delete = no to keep it "
+		    "there for pop3_delete_after_days or until "
+		    "pop3_delete_when_deleted_locally"), a->name);
+	if (a->pop3_delete == -1)
+		a->pop3_delete = !later;
 }
 
 /* Check a finished account section and fill in defaults. */
@@ -325,6 +349,7 @@ config_account_finish(struct config_parser *p)
 	if (a->password != NULL && a->password_command != NULL)
 		config_error(p, _("account %s: set password or "
 		    "password_command, not both"), a->name);
+	config_account_pop3(p, a);
 	p->line = saved;
 	p->account = NULL;
 }
@@ -365,6 +390,7 @@ config_section(struct config_parser *p, char *text)
 		p->account = xcalloc(1, sizeof *p->account);
 		p->account->name = xstrdup(name);
 		p->account->download_confirm_mb = 10;
+		p->account->pop3_delete = -1;	/* config_account_finish */
 		p->account->line = p->line;
 		c->accounts = xreallocarray(c->accounts, c->naccounts + 1,
 		    sizeof *c->accounts);
@@ -605,6 +631,9 @@ config_free(struct config *c)
 	free(c->bindings);
 	free(c->warnings);
 	free(c->values.html_command);
+	free(c->values.theme);
+	free(c->values.pager_headers);
+	free(c->values.url_command);
 	free(c->file);
 	free(c);
 }
@@ -693,6 +722,25 @@ int
 config_prefer_html(const struct config *c)
 {
 	return c->values.prefer_html;
+}
+
+const char *
+config_theme(const struct config *c)
+{
+	return c->values.theme;
+}
+
+const char *
+config_pager_headers(const struct config *c)
+{
+	return c->values.pager_headers != NULL ? c->values.pager_headers :
+	    CONFIG_PAGER_HEADERS_DEFAULT;
+}
+
+const char *
+config_url_command(const struct config *c)
+{
+	return c->values.url_command;
 }
 
 const char *

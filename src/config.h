@@ -48,6 +48,11 @@ struct config_account {
 	char			*tls_fingerprint;	/* "sha256:" + 64 hex */
 	int			 allow_plaintext_password;
 	int			 download_confirm_mb;	/* ask above; 0: never */
+	char			*maildir;	/* POP3's local store; NULL: the
+						   data dir's ACCOUNT/mail */
+	int			 pop3_delete;	/* DELE once stored: 1 or 0 */
+	int			 pop3_delete_after_days; /* 0: not by age */
+	int			 pop3_delete_when_deleted_locally;
 	int			 line;		/* where the section starts */
 };
 
@@ -99,6 +104,16 @@ int			 config_sort_threads_first(const struct config *);
 const char		*config_html_command(const struct config *);
 /* Show the HTML of a multipart/alternative rather than its plain text. */
 int			 config_prefer_html(const struct config *);
+/* The colour theme's name (NULL: not set, the default one); borrowed
+ * until config_free. */
+const char		*config_theme(const struct config *);
+/* The headers the pager shows, in order: names separated by spaces or
+ * commas; never NULL, borrowed until config_free. */
+#define CONFIG_PAGER_HEADERS_DEFAULT	"From To Cc Date Subject"
+const char		*config_pager_headers(const struct config *);
+/* The command that opens a URL from the pager's URL list, %s the URL
+ * (NULL: none; the URL is shown to be copied); borrowed. */
+const char		*config_url_command(const struct config *);
 
 const char		*config_protocol_name(enum config_protocol);
 const char		*config_tls_name(enum config_tls);

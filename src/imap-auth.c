@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "imap-auth.h"
+#include "intl.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -312,7 +313,7 @@ imap_auth_authenticate(mailimap *imap, enum imap_auth_mechanism mech,
 			challenge = imap_auth_challenge(imap);
 			*detail = imap_auth_describe(challenge);
 			if (*detail == NULL)
-				*detail = xstrdup("no reason given");
+				*detail = xstrdup(_("no reason given"));
 			free(challenge);
 			answer = imap_auth_acknowledgement(mech);
 			cancelled = *answer == '*';

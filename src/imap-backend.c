@@ -20,6 +20,7 @@
 #include "imap-session.h"
 #include "imap-sync.h"
 #include "imap-utf7.h"
+#include "intl.h"
 #include "log.h"
 #include "net-stream.h"
 #include "mime-decode.h"
@@ -295,7 +296,7 @@ imap_backend_password(struct imap_backend *b, struct backend_ctx *ctx,
 		b->token = NULL;
 		if (password_run(b->account->oauth2_token_command, 30000,
 		    &b->token, &why) != PASSWORD_OK) {
-			*error = xasprintf("oauth2_token_command: %s", why);
+			*error = xasprintf(_("oauth2_token_command: %s"), why);
 			free(why);
 			return -1;
 		}
@@ -312,19 +313,19 @@ imap_backend_password(struct imap_backend *b, struct backend_ctx *ctx,
 	case PASSWORD_OK:
 		return 0;
 	case PASSWORD_ERROR:
-		*error = xasprintf("password_command: %s", why);
+		*error = xasprintf(_("password_command: %s"), why);
 		free(why);
 		return -1;
 	case PASSWORD_NONE:
 		break;
 	}
-	question = xasprintf("Password for %s@%s: ", b->account->user,
+	question = xasprintf(_("Password for %s@%s: "), b->account->user,
 	    b->account->host);
 	if (backend_ask(ctx, BACKEND_QUESTION_PASSWORD, question,
 	    &answer) != 0 || answer == NULL || *answer == '\0') {
 		free(question);
 		password_free(answer);
-		*error = xstrdup("no password given");
+		*error = xstrdup(_("no password given"));
 		return -2;
 	}
 	free(question);
@@ -340,9 +341,11 @@ imap_backend_ask_trust(struct imap_backend *b, struct backend_ctx *ctx,
 	char	*question, *answer = NULL, *error = NULL;
 	int	 yes = 0;
 
-	question = xasprintf("%s:%d: %s.\nSubject: %s\nIssuer: %s\n"
+	/* TRANSLATORS: the letters in parentheses must be those of the
+	   translation of "oan" in ui/prompt.c. */
+	question = xasprintf(_("%s:%d: %s.\nSubject: %s\nIssuer: %s\n"
 	    "Valid: %s to %s\nFingerprint: %s\nTrust it (o)nce, (a)lways or "
-	    "(n)o?", b->account->host, b->account->port, peer->problem,
+	    "(n)o?"), b->account->host, b->account->port, peer->problem,
 	    peer->subject, peer->issuer, peer->not_before, peer->not_after,
 	    peer->fingerprint);
 	if (backend_ask(ctx, BACKEND_QUESTION_CERTIFICATE, question,
@@ -400,7 +403,7 @@ imap_backend_connect(struct imap_backend *b, struct backend_ctx *ctx)
 		if (status != IMAP_SESSION_CERTIFICATE || attempt == 1)
 			break;
 		if (!imap_backend_ask_trust(b, ctx, &peer)) {
-			error = xasprintf("%s: %s (not trusted)",
+			error = xasprintf(_("%s: %s (not trusted)"),
 			    b->account->host, peer.problem);
 			net_tls_peer_clear(&peer);
 			status = IMAP_SESSION_REFUSED;
@@ -425,7 +428,7 @@ imap_backend_connect(struct imap_backend *b, struct backend_ctx *ctx)
 		b->password = NULL;
 	}
 	imap_backend_go_offline(b, ctx, error != NULL ? error :
-	    "cannot connect", status == IMAP_SESSION_REFUSED ||
+	    _("cannot connect"), status == IMAP_SESSION_REFUSED ||
 	    status == IMAP_SESSION_AUTH);
 	free(error);
 	return -1;
@@ -456,7 +459,7 @@ imap_backend_folder_list(void *state, struct backend_ctx *ctx, char **error)
 		return BACKEND_OK;	/* the mirror's list, and offline */
 	if (imap_folders_refresh(b->session, b->mirror, &why) != STORE_OK) {
 		if (imap_session_cancelled(b->session)) {
-			imap_backend_drop(b, ctx, "cancelled");
+			imap_backend_drop(b, ctx, _("cancelled"));
 			free(why);
 			return BACKEND_CANCELLED;
 		}
@@ -548,7 +551,7 @@ imap_backend_sync_one(struct imap_backend *b, struct backend_ctx *ctx,
 		return BACKEND_OK;
 	case IMAP_SYNC_CANCELLED:
 		free(why);
-		imap_backend_drop(b, ctx, "cancelled");
+		imap_backend_drop(b, ctx, _("cancelled"));
 		return BACKEND_CANCELLED;
 	case IMAP_SYNC_ERROR:
 		break;
@@ -675,7 +678,8 @@ imap_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
 
 	/* A sync is for talking to the server: offline is its failure. */
 	if (imap_backend_connect(b, ctx) != 0) {
-		*error = xstrdup(b->offline != NULL ? b->offline : "offline");
+		*error = xstrdup(b->offline != NULL ? b->offline :
+		    _("offline"));
 		return BACKEND_ERROR;
 	}
 	if (folder != NULL && *folder != '\0') {
@@ -687,7 +691,8 @@ imap_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
 	if ((status = imap_backend_folder_list(b, ctx, error)) != BACKEND_OK)
 		return status;
 	if (b->session == NULL) {
-		*error = xstrdup(b->offline != NULL ? b->offline : "offline");
+		*error = xstrdup(b->offline != NULL ? b->offline :
+		    _("offline"));
 		return BACKEND_ERROR;
 	}
 	memset(&names, 0, sizeof names);
@@ -748,6 +753,47 @@ imap_backend_emit_attachment(const struct mime_part *p, void *arg)
 	free(name);
 }
 
+/*
+ * The message's headers for the pager's header block: what the mirror has
+ * from the envelope (decoded and sanitised when it was stored). The Date
+ * is the index row's, which the UI formats itself. They come with the
+ * message, not with every index row, so 100,000 rows stay small.
+ */
+static void
+imap_backend_emit_headers(struct backend_ctx *ctx,
+    const struct store_message *row)
+{
+	const struct {
+		const char	*name;
+		const char	*value;
+	} fields[] = {
+		{ "From", row->from },
+		{ "To", row->to },
+		{ "Cc", row->cc },
+		{ "Subject", row->subject },
+		{ "Message-ID", row->message_id },
+		{ "In-Reply-To", row->in_reply_to },
+		{ "References", row->references },
+	};
+	struct msg	*m = msg_new(MSG_EV_PART, 0);
+	uint32_t	 n = 0;
+	size_t		 i;
+
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (fields[i].value != NULL && *fields[i].value != '\0')
+			n++;
+	}
+	msg_add_u32(m, BACKEND_PART_HEADERS);
+	msg_add_u32(m, n);
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (fields[i].value == NULL || *fields[i].value == '\0')
+			continue;
+		msg_add_str(m, fields[i].name);
+		msg_add_str(m, fields[i].value);
+	}
+	backend_emit(ctx, m);
+}
+
 static void
 imap_backend_fetch_progress(uint64_t done, uint64_t total, void *arg)
 {
@@ -765,20 +811,21 @@ imap_backend_message(struct imap_backend *b, const char *folder, uint32_t uid,
 	char			*why = NULL;
 
 	if (store_mirror_folder_get(b->mirror, folder, &f) != STORE_OK) {
-		*error = xasprintf("%s: no such folder", folder);
+		*error = xasprintf(_("%s: no such folder"), folder);
 		return BACKEND_ERROR;
 	}
 	*uidvalidity = f.uidvalidity;
 	store_folder_clear(&f);
 	if (store_mirror_message_get(b->mirror, folder, uid, row) != STORE_OK) {
-		*error = xasprintf("%s: message %u is not in the mirror "
-		    "(open the folder first)", folder, uid);
+		*error = xasprintf(_("%s: message %u is not in the mirror "
+		    "(open the folder first)"), folder, uid);
 		return BACKEND_ERROR;
 	}
 	if (row->bodystructure == NULL || mime_structure_parse(
 	    row->bodystructure, root, &why) != MIME_STRUCTURE_OK) {
-		*error = xasprintf("%s: message %u: its structure is unknown%s%s",
-		    folder, uid, why != NULL ? ": " : "", why != NULL ? why : "");
+		*error = xasprintf(_("%s: message %u: its structure is "
+		    "unknown%s%s"), folder, uid, why != NULL ? ": " : "",
+		    why != NULL ? why : "");
 		free(why);
 		store_message_clear(row);
 		return BACKEND_ERROR;
@@ -805,7 +852,7 @@ imap_backend_select(struct imap_backend *b, struct backend_ctx *ctx,
 		return BACKEND_ERROR;
 	}
 	if (imap->imap_selection_info->sel_uidvalidity != uidvalidity) {
-		*error = xasprintf("%s changed on the server; open it again",
+		*error = xasprintf(_("%s changed on the server; open it again"),
 		    folder);
 		return BACKEND_ERROR;
 	}
@@ -827,9 +874,9 @@ imap_backend_cache_part(struct imap_backend *b, struct backend_ctx *ctx,
 	if (store_cache_has(b->cache, folder, uidvalidity, uid, part->section))
 		return BACKEND_OK;
 	if (imap_backend_connect(b, ctx) != 0) {
-		*error = xasprintf("this part is not cached, and the server "
-		    "is unreachable: %s", b->offline != NULL ? b->offline :
-		    "offline");
+		*error = xasprintf(_("this part is not cached, and the server "
+		    "is unreachable: %s"), b->offline != NULL ? b->offline :
+		    _("offline"));
 		return BACKEND_ERROR;
 	}
 	if ((bs = imap_backend_select(b, ctx, folder, uidvalidity, error)) !=
@@ -843,7 +890,7 @@ imap_backend_cache_part(struct imap_backend *b, struct backend_ctx *ctx,
 		return BACKEND_OK;
 	case IMAP_FETCH_CANCELLED:
 		free(why);
-		imap_backend_drop(b, ctx, "cancelled");
+		imap_backend_drop(b, ctx, _("cancelled"));
 		return BACKEND_CANCELLED;
 	case IMAP_FETCH_ERROR:
 		imap_backend_drop(b, ctx, why);
@@ -896,8 +943,10 @@ imap_backend_confirm(struct imap_backend *b, struct backend_ctx *ctx,
 	    part->size <= (uint64_t)b->account->download_confirm_mb * 1048576 ||
 	    store_cache_has(b->cache, folder, uidvalidity, uid, part->section))
 		return 1;
-	question = xasprintf("The text of this message is %.1f MB. Download "
-	    "it? (y/n)", part->size / 1048576.0);
+	/* TRANSLATORS: the letters in parentheses must be those of the
+	   translation of "yn" in ui/prompt.c. */
+	question = xasprintf(_("The text of this message is %.1f MB. Download "
+	    "it? (y/n)"), part->size / 1048576.0);
 	yes = backend_ask(ctx, BACKEND_QUESTION_CONFIRM, question,
 	    &answer) == 0 && answer != NULL && (strcasecmp(answer, "y") == 0 ||
 	    strcasecmp(answer, "yes") == 0);
@@ -926,6 +975,8 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 	    error);
 	if (status != BACKEND_OK)
 		return status;
+	if (section == NULL || *section == '\0')
+		imap_backend_emit_headers(ctx, &row);
 	mime_structure_attachments(root, imap_backend_emit_attachment, ctx);
 	if (section == NULL || *section == '\0')
 		part = mime_structure_display(root, ropts->prefer_html);
@@ -943,8 +994,8 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		goto out;
 	}
 	if (!imap_backend_confirm(b, ctx, folder, uidvalidity, uid, part)) {
-		*error = xasprintf("not downloaded: its text is %.1f MB "
-		    "(download_confirm_mb = %d)", part->size / 1048576.0,
+		*error = xasprintf(_("not downloaded: its text is %.1f MB "
+		    "(download_confirm_mb = %d)"), part->size / 1048576.0,
 		    b->account->download_confirm_mb);
 		status = BACKEND_ERROR;
 		goto out;
@@ -957,7 +1008,8 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		goto out;
 	if (store_cache_read(b->cache, folder, uidvalidity, uid, part->section,
 	    IMAP_BACKEND_MAX_TEXT, &raw, &len, &why) != STORE_CACHE_OK) {
-		*error = why != NULL ? why : xstrdup("reading the cache failed");
+		*error = why != NULL ? why :
+		    xstrdup(_("reading the cache failed"));
 		status = BACKEND_ERROR;
 		goto out;
 	}
@@ -1014,8 +1066,8 @@ imap_backend_write_new(const char *path, const char *data, size_t len,
 	}
 	close(fd);
 	if (link(tmp, path) == -1) {
-		*error = errno == EEXIST ? xasprintf("%s exists; not "
-		    "overwritten", path) : xasprintf("%s: %s", path,
+		*error = errno == EEXIST ? xasprintf(_("%s exists; not "
+		    "overwritten"), path) : xasprintf("%s: %s", path,
 		    strerror(errno));
 		unlink(tmp);
 		free(tmp);
@@ -1046,7 +1098,7 @@ imap_backend_part_save(void *state, struct backend_ctx *ctx,
 		return status;
 	if ((part = imap_backend_find_part(root, section)) == NULL ||
 	    part->nchildren > 0) {
-		*error = xasprintf("message %u has no part %s to save", uid,
+		*error = xasprintf(_("message %u has no part %s to save"), uid,
 		    section);
 		status = BACKEND_ERROR;
 		goto out;
@@ -1057,7 +1109,8 @@ imap_backend_part_save(void *state, struct backend_ctx *ctx,
 		goto out;
 	if (store_cache_read(b->cache, folder, uidvalidity, uid, part->section,
 	    SIZE_MAX / 2, &raw, &len, &why) != STORE_CACHE_OK) {
-		*error = why != NULL ? why : xstrdup("reading the cache failed");
+		*error = why != NULL ? why :
+		    xstrdup(_("reading the cache failed"));
 		status = BACKEND_ERROR;
 		goto out;
 	}

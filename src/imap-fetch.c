@@ -13,6 +13,7 @@
 
 #include "imap-fetch.h"
 #include "imap-session.h"
+#include "intl.h"
 #include "log.h"
 #include "store-cache.h"
 #include "xmalloc.h"
@@ -243,8 +244,9 @@ imap_fetch_one(struct imap_session *s, uint32_t uid, const char *spec,
 	mailimap_fetch_type_free(type);
 	mailimap_set_free(set);
 
-	doing = xasprintf("fetching UID %" PRIu32 " BODY[%s%s%s]<%" PRIu32
-	    ">", uid, spec != NULL ? spec : "", mime && spec != NULL &&
+	/* TRANSLATORS: BODY[...]<...> is IMAP syntax; keep it as it is. */
+	doing = xasprintf(_("fetching UID %" PRIu32 " BODY[%s%s%s]<%" PRIu32
+	    ">"), uid, spec != NULL ? spec : "", mime && spec != NULL &&
 	    *spec != '\0' ? "." : "", mime ? (spec != NULL && *spec != '\0' ?
 	    "MIME" : "HEADER") : "", offset);
 	status = imap_fetch_status_of(s, r);
@@ -256,21 +258,22 @@ imap_fetch_one(struct imap_session *s, uint32_t uid, const char *spec,
 	}
 	if (*result == NULL || (*body = imap_fetch_find(*result, uid)) ==
 	    NULL) {
-		*error = xasprintf("%s: no such message (expunged?)", doing);
+		*error = xasprintf(_("%s: no such message (expunged?)"), doing);
 		status = IMAP_FETCH_NOT_FOUND;
 		goto out;
 	}
 	if ((*body)->sec_body_part == NULL)
 		(*body)->sec_length = 0;
 	if ((*body)->sec_length > size) {
-		*error = xasprintf("%s: the server sent %zu bytes for %" PRIu32,
+		*error = xasprintf(_("%s: the server sent %zu bytes for %"
+		    PRIu32),
 		    doing, (*body)->sec_length, size);
 		status = IMAP_FETCH_ERROR;
 		goto out;
 	}
 	if ((*body)->sec_length > 0 && (*body)->sec_origin_octet != offset) {
-		*error = xasprintf("%s: the server sent bytes from offset %"
-		    PRIu32, doing, (*body)->sec_origin_octet);
+		*error = xasprintf(_("%s: the server sent bytes from offset %"
+		    PRIu32), doing, (*body)->sec_origin_octet);
 		status = IMAP_FETCH_ERROR;
 		goto out;
 	}
@@ -304,8 +307,9 @@ imap_fetch_section(struct imap_session *s, uint32_t uid, const char *section,
 	if (section == NULL)
 		section = "";
 	if (uid == 0 || (check = imap_fetch_section_new(section, 0)) == NULL) {
-		*error = xasprintf("UID %" PRIu32 " section \"%s\": not a part "
-		    "that can be fetched", uid, section != NULL ? section : "");
+		*error = xasprintf(_("UID %" PRIu32 " section \"%s\": not a "
+		    "part that can be fetched"), uid, section != NULL ?
+		    section : "");
 		return IMAP_FETCH_INVALID;
 	}
 	mailimap_section_free(check);
@@ -313,8 +317,8 @@ imap_fetch_section(struct imap_session *s, uint32_t uid, const char *section,
 	for (;;) {
 		/* IMAP's partial offsets are 32-bit numbers. */
 		if (pos > UINT32_MAX) {
-			*error = xasprintf("UID %" PRIu32 " section %s: more "
-			    "than 4 GiB", uid, section);
+			*error = xasprintf(_("UID %" PRIu32 " section %s: more "
+			    "than 4 GiB"), uid, section);
 			status = IMAP_FETCH_INVALID;
 			break;
 		}
@@ -326,9 +330,9 @@ imap_fetch_section(struct imap_session *s, uint32_t uid, const char *section,
 		why = NULL;
 		if (len > 0 && sink != NULL &&
 		    sink(body->sec_body_part, len, arg, &why) != 0) {
-			*error = why != NULL ? why : xasprintf("UID %" PRIu32
-			    " section %s: the data could not be stored", uid,
-			    section);
+			*error = why != NULL ? why : xasprintf(_("UID %"
+			    PRIu32 " section %s: the data could not be "
+			    "stored"), uid, section);
 			mailimap_fetch_list_free(result);
 			status = IMAP_FETCH_SINK;
 			break;
@@ -387,8 +391,8 @@ imap_fetch_to_cache(struct imap_session *s, struct store_cache *cache,
 	if (imap->imap_selection_info != NULL &&
 	    imap->imap_selection_info->sel_uidvalidity != 0 &&
 	    imap->imap_selection_info->sel_uidvalidity != uidvalidity) {
-		*error = xasprintf("%s: UIDVALIDITY is now %" PRIu32 ", not %"
-		    PRIu32 ": the message is gone", folder,
+		*error = xasprintf(_("%s: UIDVALIDITY is now %" PRIu32 ", not %"
+		    PRIu32 ": the message is gone"), folder,
 		    imap->imap_selection_info->sel_uidvalidity, uidvalidity);
 		return IMAP_FETCH_NOT_FOUND;
 	}
@@ -449,8 +453,9 @@ imap_fetch_mime_header(struct imap_session *s, uint32_t uid,
 	*out = NULL;
 	*len = 0;
 	if (uid == 0 || (check = imap_fetch_section_new(section, 1)) == NULL) {
-		*error = xasprintf("UID %" PRIu32 " section \"%s\": not a part "
-		    "with a MIME header", uid, section != NULL ? section : "");
+		*error = xasprintf(_("UID %" PRIu32 " section \"%s\": not a "
+		    "part with a MIME header"), uid, section != NULL ?
+		    section : "");
 		return IMAP_FETCH_INVALID;
 	}
 	mailimap_section_free(check);
@@ -461,8 +466,8 @@ imap_fetch_mime_header(struct imap_session *s, uint32_t uid,
 	if (status != IMAP_FETCH_OK)
 		return status;
 	if (body->sec_length > IMAP_FETCH_HEADER_MAX) {
-		*error = xasprintf("UID %" PRIu32 " section \"%s\": a MIME "
-		    "header of more than %u bytes", uid, section != NULL ?
+		*error = xasprintf(_("UID %" PRIu32 " section \"%s\": a MIME "
+		    "header of more than %u bytes"), uid, section != NULL ?
 		    section : "", IMAP_FETCH_HEADER_MAX);
 		status = IMAP_FETCH_TOO_BIG;
 		goto out;
@@ -489,7 +494,7 @@ imap_fetch_flag_seen(struct imap_session *s, uint32_t uid, char **error)
 	int				 r;
 
 	if (uid == 0) {
-		*error = xstrdup("UID 0 is not a message");
+		*error = xstrdup(_("UID 0 is not a message"));
 		return IMAP_FETCH_INVALID;
 	}
 	if ((flags = mailimap_flag_list_new_empty()) == NULL ||
@@ -503,7 +508,7 @@ imap_fetch_flag_seen(struct imap_session *s, uint32_t uid, char **error)
 	mailimap_set_free(set);
 	status = imap_fetch_status_of(s, r);
 	if (status != IMAP_FETCH_OK) {
-		doing = xasprintf("marking UID %" PRIu32 " seen", uid);
+		doing = xasprintf(_("marking UID %" PRIu32 " seen"), uid);
 		*error = imap_session_error(s, r, doing);
 		free(doing);
 	}

@@ -12,6 +12,7 @@
 
 #include "imap-folders.h"
 #include "imap-session.h"
+#include "intl.h"
 #include "log.h"
 #include "store-mirror.h"
 #include "xmalloc.h"
@@ -453,7 +454,8 @@ imap_folders_refresh(struct imap_session *s, struct store_mirror *mirror,
 		} else if (!f.noselect)
 			imap_folders_status(s, &f);
 		if ((status = store_mirror_folder_put(mirror, &f)) != STORE_OK) {
-			*error = xasprintf("storing folder %s failed", f.name);
+			*error = xasprintf(_("storing folder %s failed"),
+			    f.name);
 			goto out;
 		}
 		seen.names = xreallocarray(seen.names, seen.n + 1,

@@ -13,6 +13,7 @@
 #include "imap-auth.h"
 #include "imap-session.h"
 #include "imap-utf7.h"
+#include "intl.h"
 #include "log.h"
 #include "net.h"
 #include "net-stream.h"
@@ -140,18 +141,18 @@ imap_session_error(struct imap_session *s, int code, const char *doing)
 	switch (code) {
 	case MAILIMAP_ERROR_STREAM:
 		return xasprintf("%s: %s: %s", s->host, doing, why != NULL ?
-		    why : "the connection was lost");
+		    why : _("the connection was lost"));
 	case MAILIMAP_ERROR_PARSE:
 		return xasprintf("%s: %s: %s", s->host, doing, why != NULL ?
-		    why : "the server's reply could not be understood");
+		    why : _("the server's reply could not be understood"));
 	default:
 		break;
 	}
 	if (text != NULL && *text != '\0')
-		return xasprintf("%s: %s: the server said: %s", s->host, doing,
-		    text);
-	return xasprintf("%s: %s failed (libetpan error %d)", s->host, doing,
-	    code);
+		return xasprintf(_("%s: %s: the server said: %s"), s->host,
+		    doing, text);
+	return xasprintf(_("%s: %s failed (libetpan error %d)"), s->host,
+	    doing, code);
 }
 
 void
@@ -256,21 +257,21 @@ imap_session_starttls(struct imap_session *s,
 		return IMAP_SESSION_ERROR;
 	}
 	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
-		*error = xasprintf("%s: the server does not offer STARTTLS; "
+		*error = xasprintf(_("%s: the server does not offer STARTTLS; "
 		    "refusing to continue without encryption (tls = none "
-		    "allows it)", s->host);
+		    "allows it)"), s->host);
 		return IMAP_SESSION_REFUSED;
 	}
 	if ((r = mailimap_starttls(s->imap)) != MAILIMAP_NO_ERROR) {
-		*error = xasprintf("%s: STARTTLS was refused; refusing to "
-		    "continue without encryption", s->host);
+		*error = xasprintf(_("%s: STARTTLS was refused; refusing to "
+		    "continue without encryption"), s->host);
 		return IMAP_SESSION_REFUSED;
 	}
 	/* Bytes that arrived with the OK were sent before TLS: an injection
 	 * attempt, never protocol. */
 	if (s->imap->imap_stream->read_buffer_len != 0) {
-		*error = xasprintf("%s: the server sent data ahead of the TLS "
-		    "handshake; refusing the connection", s->host);
+		*error = xasprintf(_("%s: the server sent data ahead of the "
+		    "TLS handshake; refusing the connection"), s->host);
 		return IMAP_SESSION_REFUSED;
 	}
 	status = imap_session_tls(config,
@@ -299,8 +300,8 @@ imap_session_mechanism(struct imap_session *s,
 		else if (mailimap_has_authentication(s->imap, "XOAUTH2"))
 			*mech = IMAP_AUTH_XOAUTH2;
 		else {
-			*error = xasprintf("%s: the server offers neither "
-			    "OAUTHBEARER nor XOAUTH2", s->host);
+			*error = xasprintf(_("%s: the server offers neither "
+			    "OAUTHBEARER nor XOAUTH2"), s->host);
 			return -1;
 		}
 		return 1;
@@ -310,7 +311,7 @@ imap_session_mechanism(struct imap_session *s,
 		return 1;
 	}
 	if (mailimap_has_extension(s->imap, "LOGINDISABLED")) {
-		*error = xasprintf("%s: the server disabled LOGIN here",
+		*error = xasprintf(_("%s: the server disabled LOGIN here"),
 		    s->host);
 		return -1;
 	}
@@ -334,9 +335,11 @@ imap_session_authenticate(struct imap_session *s,
 	    config->password : config->oauth2_token, a->host,
 	    (unsigned int)a->port);
 	if (response == NULL) {
-		*error = xasprintf("%s: the user name or %s cannot be sent "
-		    "with %s (control characters?)", s->host,
-		    mech == IMAP_AUTH_PLAIN ? "password" : "OAuth token", name);
+		*error = xasprintf(mech == IMAP_AUTH_PLAIN ?
+		    _("%s: the user name or password cannot be sent with %s "
+		    "(control characters?)") : _("%s: the user name or OAuth "
+		    "token cannot be sent with %s (control characters?)"),
+		    s->host, name);
 		return IMAP_SESSION_REFUSED;
 	}
 	r = imap_auth_authenticate(s->imap, mech, response, sasl_ir, &detail);
@@ -346,11 +349,11 @@ imap_session_authenticate(struct imap_session *s,
 		free(detail);
 		return IMAP_SESSION_OK;
 	}
-	command = xasprintf("login (AUTHENTICATE %s)", name);
+	command = xasprintf(_("login (AUTHENTICATE %s)"), name);
 	why = imap_session_error(s, r, command);
 	free(command);
 	if (detail != NULL) {
-		*error = xasprintf("%s (it reported: %s)", why, detail);
+		*error = xasprintf(_("%s (it reported: %s)"), why, detail);
 		free(why);
 	} else
 		*error = why;
@@ -370,14 +373,14 @@ imap_session_login(struct imap_session *s,
 	/* A token is as good as a password to whoever reads it. */
 	if (!encrypted && !a->allow_plaintext_password &&
 	    (config->oauth2_token != NULL || config->password != NULL)) {
-		*error = xasprintf("%s: refusing to send the password over an "
-		    "unencrypted connection (allow_plaintext_password = yes "
-		    "allows it)", s->host);
+		*error = xasprintf(_("%s: refusing to send the password over "
+		    "an unencrypted connection (allow_plaintext_password = yes "
+		    "allows it)"), s->host);
 		return IMAP_SESSION_REFUSED;
 	}
 	if (config->oauth2_token == NULL && config->password == NULL) {
-		*error = xasprintf("%s: no password (set password_command)",
-		    s->host);
+		*error = xasprintf(_("%s: no password (set "
+		    "password_command)"), s->host);
 		return IMAP_SESSION_REFUSED;
 	}
 	/* The mechanisms are in the capabilities: a greeting without them
@@ -407,11 +410,11 @@ imap_session_login(struct imap_session *s,
 		r = mailimap_login(s->imap, a->user, config->password);
 		if (r == MAILIMAP_ERROR_LOGIN ||
 		    r == MAILIMAP_ERROR_BAD_STATE) {
-			*error = imap_session_error(s, r, "login");
+			*error = imap_session_error(s, r, _("login"));
 			return IMAP_SESSION_AUTH;
 		}
 		if (r != MAILIMAP_NO_ERROR) {
-			*error = imap_session_error(s, r, "login");
+			*error = imap_session_error(s, r, _("login"));
 			return IMAP_SESSION_ERROR;
 		}
 	}
@@ -464,7 +467,7 @@ imap_session_open(const struct imap_session_config *config,
 	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		*error = imap_session_error(s, r, "greeting");
+		*error = imap_session_error(s, r, _("greeting"));
 		status = net_stream_cancelled(stream) ?
 		    IMAP_SESSION_CANCELLED : IMAP_SESSION_ERROR;
 		goto fail;

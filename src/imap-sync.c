@@ -10,6 +10,7 @@
 #include "imap-convert.h"
 #include "imap-session.h"
 #include "imap-sync.h"
+#include "intl.h"
 #include "log.h"
 #include "store-mirror.h"
 #include "xmalloc.h"
@@ -137,8 +138,8 @@ imap_sync_fetch_rows(struct imap_sync *sy, struct mailimap_set *set,
 	if (b.n > 0) {
 		if (store_mirror_messages_put(sy->mirror, sy->folder, b.rows,
 		    b.n) != STORE_OK) {
-			*sy->error = xasprintf("%s: storing messages in the "
-			    "mirror failed", sy->folder);
+			*sy->error = xasprintf(_("%s: storing messages in the "
+			    "mirror failed"), sy->folder);
 			status = IMAP_SYNC_ERROR;
 		} else {
 			sy->stats->fetched += b.n;
@@ -279,7 +280,7 @@ imap_sync_apply_flags(struct imap_sync *sy, clist *result,
 		if (store_mirror_flags_set(sy->mirror, sy->folder, m.uid,
 		    m.flags, m.keywords, m.modseq) != STORE_OK) {
 			store_message_clear(&m);
-			*sy->error = xasprintf("%s: storing flags failed",
+			*sy->error = xasprintf(_("%s: storing flags failed"),
 			    sy->folder);
 			return IMAP_SYNC_ERROR;
 		}
@@ -313,8 +314,8 @@ imap_sync_expunge_missing(struct imap_sync *sy, const uint32_t *uids,
 		if (store_mirror_expunge(sy->mirror, sy->folder, gone, n) !=
 		    STORE_OK) {
 			free(gone);
-			*sy->error = xasprintf("%s: removing expunged messages "
-			    "failed", sy->folder);
+			*sy->error = xasprintf(_("%s: removing expunged "
+			    "messages failed"), sy->folder);
 			return IMAP_SYNC_ERROR;
 		}
 		sy->stats->vanished += n;
@@ -380,8 +381,8 @@ imap_sync_vanished(struct imap_sync *sy, struct mailimap_qresync_vanished *v,
 	if (n > 0) {
 		if (store_mirror_expunge(sy->mirror, sy->folder, gone, n) !=
 		    STORE_OK) {
-			*sy->error = xasprintf("%s: removing vanished messages "
-			    "failed", sy->folder);
+			*sy->error = xasprintf(_("%s: removing vanished "
+			    "messages failed"), sy->folder);
 			status = IMAP_SYNC_ERROR;
 		} else {
 			sy->stats->vanished += n;
@@ -553,12 +554,13 @@ imap_sync_folder(struct imap_session *session, struct store_mirror *mirror,
 	if (old.uidvalidity != sel->sel_uidvalidity &&
 	    store_mirror_folder_reset(mirror, folder, sel->sel_uidvalidity) !=
 	    STORE_OK) {
-		*error = xasprintf("%s: resetting the mirror failed", folder);
+		*error = xasprintf(_("%s: resetting the mirror failed"),
+		    folder);
 		status = IMAP_SYNC_ERROR;
 		goto out;
 	}
 	if (store_mirror_uids(mirror, folder, &uids, &nuids) != STORE_OK) {
-		*error = xasprintf("%s: reading the mirror failed", folder);
+		*error = xasprintf(_("%s: reading the mirror failed"), folder);
 		status = IMAP_SYNC_ERROR;
 		goto out;
 	}

@@ -38,6 +38,9 @@ enum msg_type {
 	MSG_EV_QUESTION,	/* u32 question id, u32 kind, str text, ... */
 	MSG_EV_STATE,		/* u32 state (online/offline/...), str detail */
 	MSG_EV_QUOTA,		/* u64 used, u64 limit (KiB) */
+	MSG_EV_FETCHED,		/* POP3 sync: u64 messages, u64 bytes
+				   downloaded, u64 deleted, u64 kept on the
+				   server */
 
 	/* Final replies. */
 	MSG_DONE = 128,		/* (request specific, often none) */

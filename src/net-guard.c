@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "intl.h"
 #include "net-guard.h"
 
 enum {
@@ -74,8 +75,8 @@ net_guard_scan(struct net_guard *g, const void *buf, size_t len)
 		}
 		c = *p++;
 		if (++g->line > NET_GUARD_MAX_LINE)
-			return net_guard_refuse(g, "a response line longer "
-			    "than %llu bytes", NET_GUARD_MAX_LINE);
+			return net_guard_refuse(g, _("a response line longer "
+			    "than %llu bytes"), NET_GUARD_MAX_LINE);
 		switch (g->state) {
 		case GUARD_QUOTED:
 			if (c == '\\')
@@ -92,9 +93,9 @@ net_guard_scan(struct net_guard *g, const void *buf, size_t len)
 			if (c >= '0' && c <= '9') {
 				g->number = g->number * 10 + (c - '0');
 				if (g->number > NET_GUARD_MAX_LITERAL)
-					return net_guard_refuse(g, "a literal "
-					    "of more than %llu bytes",
-					    NET_GUARD_MAX_LITERAL);
+					return net_guard_refuse(g,
+					    _("a literal of more than %llu "
+					    "bytes"), NET_GUARD_MAX_LITERAL);
 				continue;
 			}
 			if (c == '+') {
@@ -139,8 +140,9 @@ net_guard_scan(struct net_guard *g, const void *buf, size_t len)
 			break;
 		case '(':
 			if (++g->depth > NET_GUARD_MAX_DEPTH)
-				return net_guard_refuse(g, "parentheses nested "
-				    "deeper than %llu", NET_GUARD_MAX_DEPTH);
+				return net_guard_refuse(g, _("parentheses "
+				    "nested deeper than %llu"),
+				    NET_GUARD_MAX_DEPTH);
 			break;
 		case ')':
 			if (g->depth > 0)
@@ -162,7 +164,7 @@ net_guard_eof(struct net_guard *g)
 	if (g->state == GUARD_REFUSED)
 		return NET_GUARD_REFUSED;
 	if (g->state == GUARD_LITERAL)
-		return net_guard_refuse(g, "the connection closed with %llu "
-		    "bytes of a literal still to come", g->literal);
+		return net_guard_refuse(g, _("the connection closed with "
+		    "%llu bytes of a literal still to come"), g->literal);
 	return NET_GUARD_OK;
 }

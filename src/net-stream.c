@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "intl.h"
 #include "log.h"
 #include "net.h"
 #include "net-guard.h"
@@ -24,6 +25,7 @@ struct net_stream {
 	int		 interrupt_fd;
 	int		 cancelled;
 	struct net_guard guard;
+	struct net_stream_filter filter;	/* a protocol's own check */
 	char		 error[256];
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
@@ -98,17 +100,17 @@ net_stream_read(mailstream_low *low, void *buf, size_t len)
 			    ns->interrupt_fd);
 			if (status == NET_ERROR_CANCELLED) {
 				ns->cancelled = 1;
-				net_stream_fail(ns, "cancelled");
+				net_stream_fail(ns, _("cancelled"));
 				return -1;
 			}
 			if (status == NET_ERROR_TIMEOUT) {
-				net_stream_fail(ns, "the server did not answer "
-				    "in time");
+				net_stream_fail(ns, _("the server did not "
+				    "answer in time"));
 				return -1;
 			}
 			if (status != NET_OK) {
-				net_stream_fail(ns, "waiting for the server "
-				    "failed");
+				net_stream_fail(ns, _("waiting for the server "
+				    "failed"));
 				return -1;
 			}
 		}
@@ -121,16 +123,21 @@ net_stream_read(mailstream_low *low, void *buf, size_t len)
 		break;
 	}
 	if (n == -1) {
-		net_stream_fail(ns, "reading from the server failed");
+		net_stream_fail(ns, _("reading from the server failed"));
 		return -1;
 	}
 	if (n == 0) {
+		/* libetpan's POP3 reader takes EOF for an empty line. */
+		if (ns->filter.eof != NULL && ns->filter.eof(ns->filter.arg)) {
+			net_stream_fail(ns, ns->filter.reason(ns->filter.arg));
+			return -1;
+		}
 		/* libetpan would spin on EOF inside a literal. */
 		if (net_guard_eof(&ns->guard) != NET_GUARD_OK) {
 			net_stream_fail(ns, net_guard_reason(&ns->guard));
 			return -1;
 		}
-		net_stream_fail(ns, "the server closed the connection");
+		net_stream_fail(ns, _("the server closed the connection"));
 		return 0;
 	}
 	ns->bytes_in += (uint64_t)n;
@@ -138,8 +145,17 @@ net_stream_read(mailstream_low *low, void *buf, size_t len)
 	if (net_guard_scan(&ns->guard, buf, (size_t)n) != NET_GUARD_OK) {
 		char	reason[200];
 
-		snprintf(reason, sizeof reason, "refused what the server sent: "
-		    "%s", net_guard_reason(&ns->guard));
+		snprintf(reason, sizeof reason, _("refused what the server "
+		    "sent: %s"), net_guard_reason(&ns->guard));
+		net_stream_fail(ns, reason);
+		return -1;
+	}
+	if (ns->filter.server != NULL &&
+	    ns->filter.server(ns->filter.arg, buf, (size_t)n) != 0) {
+		char	reason[200];
+
+		snprintf(reason, sizeof reason, _("refused what the server "
+		    "sent: %s"), ns->filter.reason(ns->filter.arg));
 		net_stream_fail(ns, reason);
 		return -1;
 	}
@@ -158,8 +174,8 @@ net_stream_write(mailstream_low *low, const void *buf, size_t len)
 	status = net_wait(ns->fd, 1, ns->timeout_ms, ns->interrupt_fd);
 	if (status != NET_OK) {
 		ns->cancelled = status == NET_ERROR_CANCELLED;
-		net_stream_fail(ns, ns->cancelled ? "cancelled" :
-		    "the server did not take data in time");
+		net_stream_fail(ns, ns->cancelled ? _("cancelled") :
+		    _("the server did not take data in time"));
 		return -1;
 	}
 	if (ns->tls != NULL)
@@ -167,10 +183,12 @@ net_stream_write(mailstream_low *low, const void *buf, size_t len)
 	else
 		n = send(ns->fd, buf, len, MSG_NOSIGNAL);
 	if (n == -1)
-		net_stream_fail(ns, "writing to the server failed");
+		net_stream_fail(ns, _("writing to the server failed"));
 	else {
 		ns->bytes_out += (uint64_t)n;
 		net_stream_trace(ns, 1, buf, (size_t)n);
+		if (ns->filter.client != NULL)
+			ns->filter.client(ns->filter.arg, buf, (size_t)n);
 	}
 	return n;
 }
@@ -246,6 +264,7 @@ net_stream_start_tls(mailstream *s, struct net_tls *tls)
 	    ns->interrupt_fd);
 	((struct net_stream *)low->data)->bytes_in = ns->bytes_in;
 	((struct net_stream *)low->data)->bytes_out = ns->bytes_out;
+	((struct net_stream *)low->data)->filter = ns->filter;
 	mailstream_set_low(s, low);
 	/* The socket now belongs to the new low level. */
 	ns->fd = -1;
@@ -281,6 +300,16 @@ net_stream_bytes(mailstream *s, uint64_t *in, uint64_t *out)
 	ns = s->low->data;
 	*in = ns->bytes_in;
 	*out = ns->bytes_out;
+}
+
+void
+net_stream_set_filter(mailstream *s, const struct net_stream_filter *filter)
+{
+	struct net_stream	*ns = s->low->data;
+
+	memset(&ns->filter, 0, sizeof ns->filter);
+	if (filter != NULL)
+		ns->filter = *filter;
 }
 
 void

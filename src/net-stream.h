@@ -13,6 +13,21 @@
 struct net_tls;
 
 /*
+ * A protocol's own reader of the raw bytes, run beside net-guard (POP3's
+ * pop3-guard): server() sees what arrives before libetpan does and refuses
+ * with non-zero; client() sees what was sent; eof() says whether a close
+ * by the server is refused too (then the read fails rather than returning
+ * 0); reason() says why. All but client() are needed.
+ */
+struct net_stream_filter {
+	int		 (*server)(void *arg, const void *, size_t);
+	void		 (*client)(void *arg, const void *, size_t);
+	int		 (*eof)(void *arg);
+	const char	*(*reason)(void *arg);
+	void		*arg;
+};
+
+/*
  * A libetpan low-level stream over fd (and tls, if not NULL). Both are owned
  * by the stream: mailstream_close() closes them. Reads wait at most
  * timeout_ms and stop when interrupt_fd (or -1) becomes readable.
@@ -27,6 +42,10 @@ const char	*net_stream_error(mailstream *);
 /* Whether the last failure was a cancel. */
 int		 net_stream_cancelled(mailstream *);
 void		 net_stream_set_timeout(mailstream *, int timeout_ms);
+/* Run filter (copied; arg must outlive the stream) on this stream's bytes,
+ * also after STARTTLS; NULL removes it. */
+void		 net_stream_set_filter(mailstream *,
+		     const struct net_stream_filter *);
 /* Bytes read from and written to the server so far on this connection. */
 void		 net_stream_bytes(mailstream *, uint64_t *in, uint64_t *out);
 

@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "intl.h"
 #include "log.h"
 #include "net-tls.h"
 #include "xmalloc.h"
@@ -32,7 +33,7 @@ net_tls_openssl_error(const char *what)
 	char		buf[256];
 
 	if (e == 0)
-		return xasprintf("%s failed", what);
+		return xasprintf(_("%s failed"), what);
 	ERR_error_string_n(e, buf, sizeof buf);
 	ERR_clear_error();
 	return xasprintf("%s: %s", what, buf);
@@ -118,11 +119,12 @@ net_tls_handshake(struct net_tls *tls, int fd,
 		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
 			fcntl(fd, F_SETFL, flags);
 			if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
-				*error = xasprintf("%s: the server closed the "
-				    "connection during the TLS handshake",
+				*error = xasprintf(_("%s: the server closed "
+				    "the connection during the TLS handshake"),
 				    config->host);
 			else {
-				char *e = net_tls_openssl_error("TLS handshake");
+				char *e = net_tls_openssl_error(
+				    _("TLS handshake"));
 				*error = xasprintf("%s: %s", config->host, e);
 				free(e);
 			}
@@ -132,10 +134,11 @@ net_tls_handshake(struct net_tls *tls, int fd,
 		    config->timeout_ms, config->interrupt_fd);
 		if (status != NET_OK) {
 			fcntl(fd, F_SETFL, flags);
-			*error = xasprintf("%s: TLS handshake %s", config->host,
-			    status == NET_ERROR_TIMEOUT ? "timed out" :
-			    status == NET_ERROR_CANCELLED ? "cancelled" :
-			    "failed");
+			*error = xasprintf(status == NET_ERROR_TIMEOUT ?
+			    _("%s: the TLS handshake timed out") :
+			    status == NET_ERROR_CANCELLED ?
+			    _("%s: the TLS handshake was cancelled") :
+			    _("%s: the TLS handshake failed"), config->host);
 			return status;
 		}
 	}
@@ -158,7 +161,7 @@ net_tls_verify(struct net_tls *tls, X509 *leaf, const char *host)
 	if (!X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(tls->ctx), leaf,
 	    SSL_get_peer_cert_chain(tls->ssl))) {
 		X509_STORE_CTX_free(sctx);
-		return xstrdup("could not check the certificate");
+		return xstrdup(_("could not check the certificate"));
 	}
 	X509_STORE_CTX_set_default(sctx, "ssl_server");
 	param = X509_STORE_CTX_get0_param(sctx);
@@ -175,26 +178,28 @@ net_tls_verify(struct net_tls *tls, X509 *leaf, const char *host)
 		switch (err) {
 		case X509_V_ERR_HOSTNAME_MISMATCH:
 		case X509_V_ERR_IP_ADDRESS_MISMATCH:
-			problem = xasprintf("the certificate is not valid for "
-			    "%s", host);
+			problem = xasprintf(_("the certificate is not valid "
+			    "for %s"), host);
 			break;
 		case X509_V_ERR_CERT_HAS_EXPIRED:
-			problem = xstrdup("the certificate has expired");
+			problem = xstrdup(_("the certificate has expired"));
 			break;
 		case X509_V_ERR_CERT_NOT_YET_VALID:
-			problem = xstrdup("the certificate is not valid yet");
+			problem = xstrdup(
+			    _("the certificate is not valid yet"));
 			break;
 		case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 		case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 		case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-			problem = xasprintf("the certificate is not signed by "
-			    "a trusted authority (%s)",
+			problem = xasprintf(_("the certificate is not signed "
+			    "by a trusted authority (%s)"),
 			    X509_verify_cert_error_string(err));
 			break;
 		default:
-			problem = xasprintf("the certificate is not valid: %s",
+			problem = xasprintf(
+			    _("the certificate is not valid: %s"),
 			    X509_verify_cert_error_string(err));
 			break;
 		}
@@ -232,7 +237,7 @@ net_tls_start(int fd, const struct net_tls_config *config,
 	if (config->ca_file != NULL) {
 		if (!SSL_CTX_load_verify_locations(tls->ctx, config->ca_file,
 		    NULL)) {
-			e = net_tls_openssl_error("loading the CA file");
+			e = net_tls_openssl_error(_("loading the CA file"));
 			*error = xasprintf("%s: %s", config->ca_file, e);
 			free(e);
 			status = NET_ERROR_TLS;
@@ -253,7 +258,7 @@ net_tls_start(int fd, const struct net_tls_config *config,
 		goto fail;
 
 	if ((leaf = SSL_get1_peer_certificate(tls->ssl)) == NULL) {
-		*error = xasprintf("%s: the server sent no certificate",
+		*error = xasprintf(_("%s: the server sent no certificate"),
 		    config->host);
 		status = NET_ERROR_CERTIFICATE;
 		goto fail;
@@ -264,7 +269,8 @@ net_tls_start(int fd, const struct net_tls_config *config,
 	peer->not_before = net_tls_time(X509_get0_notBefore(leaf));
 	peer->not_after = net_tls_time(X509_get0_notAfter(leaf));
 	if (peer->fingerprint == NULL) {
-		*error = xstrdup("could not compute the certificate's digest");
+		*error = xstrdup(
+		    _("could not compute the certificate's digest"));
 		status = NET_ERROR_TLS;
 		goto fail;
 	}
@@ -273,8 +279,8 @@ net_tls_start(int fd, const struct net_tls_config *config,
 	if (config->fingerprint != NULL) {
 		if (!net_tls_pin_matches(config->fingerprint,
 		    peer->fingerprint)) {
-			*error = xasprintf("%s: the certificate (%s) is not the "
-			    "pinned one (%s); refusing to continue",
+			*error = xasprintf(_("%s: the certificate (%s) is not "
+			    "the pinned one (%s); refusing to continue"),
 			    config->host, peer->fingerprint,
 			    config->fingerprint);
 			status = NET_ERROR_PIN;

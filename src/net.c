@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "intl.h"
 #include "log.h"
 #include "net.h"
 #include "xmalloc.h"
@@ -142,10 +143,10 @@ net_connect(const char *host, int port, int timeout_ms, int interrupt_fd,
 		return NET_OK;
 	}
 	if (status == NET_ERROR_CANCELLED)
-		*error = xasprintf("%s port %d: connection cancelled", host,
+		*error = xasprintf(_("%s port %d: connection cancelled"), host,
 		    port);
 	else if (status == NET_ERROR_TIMEOUT)
-		*error = xasprintf("%s port %d: no answer within %d s", host,
+		*error = xasprintf(_("%s port %d: no answer within %d s"), host,
 		    port, timeout_ms / 1000);
 	else
 		*error = xasprintf("%s port %d: %s", host, port,

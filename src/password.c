@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "intl.h"
 #include "log.h"
 #include "password.h"
 #include "xmalloc.h"
@@ -100,20 +101,20 @@ password_run(const char *command, int timeout_ms, char **out, char **error)
 		;
 	buf[len] = '\0';
 	if (timed_out) {
-		*error = xasprintf("the command did not finish within %d s",
+		*error = xasprintf(_("the command did not finish within %d s"),
 		    timeout_ms / 1000);
 		explicit_bzero(buf, sizeof buf);
 		return PASSWORD_ERROR;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*error = xasprintf("the command failed (exit status %d)",
+		*error = xasprintf(_("the command failed (exit status %d)"),
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		explicit_bzero(buf, sizeof buf);
 		return PASSWORD_ERROR;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0') {
-		*error = xstrdup("the command printed nothing");
+		*error = xstrdup(_("the command printed nothing"));
 		return PASSWORD_ERROR;
 	}
 	*out = xstrdup(buf);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "intl.h"
 #include "paths.h"
 #include "xmalloc.h"
 
@@ -100,7 +101,7 @@ paths_mkdir_p(const char *path, int mode, char **error)
 	free(copy);
 	if (stat(path, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
 		if (error != NULL)
-			*error = xasprintf("%s: not a directory", path);
+			*error = xasprintf(_("%s: not a directory"), path);
 		return PATHS_ERROR;
 	}
 	return PATHS_OK;

@@ -13,6 +13,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "config.h"
 #include "intl.h"
 #include "mime-decode.h"
 #include "mime-flowed.h"
@@ -187,7 +188,9 @@ render_header_value(const struct mime_message *m, const struct mime_part *at,
 	if ((raw = mime_message_header(m, at, name)) == NULL)
 		return NULL;
 	if (strcasecmp(name, "from") == 0 || strcasecmp(name, "to") == 0 ||
-	    strcasecmp(name, "cc") == 0)
+	    strcasecmp(name, "cc") == 0 || strcasecmp(name, "bcc") == 0 ||
+	    strcasecmp(name, "reply-to") == 0 ||
+	    strcasecmp(name, "sender") == 0)
 		decoded = mime_header_addresses(raw, strlen(raw), NULL);
 	else
 		decoded = mime_header_decode(raw, strlen(raw), 0, NULL);
@@ -235,25 +238,64 @@ render_date(const char *v)
 	return xstrdup(buf);
 }
 
+/* Whether s[0..len) can be a header's name (RFC 5322: printable ASCII
+ * but ':'), so it is safe to print as a label. */
+static int
+render_header_is_name(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] <= ' ' || s[i] > '~' || s[i] == ':')
+			return 0;
+	}
+	return len > 0;
+}
+
+const char *
+render_header_next(const char **list, size_t *len)
+{
+	const char	*start;
+
+	if (*list == NULL)
+		return NULL;
+	for (;;) {
+		start = *list + strspn(*list, " \t,");
+		*len = strcspn(start, " \t,");
+		*list = start + *len;
+		if (*len == 0)
+			return NULL;
+		if (render_header_is_name(start, *len))
+			return start;
+	}
+}
+
+/* The headers the options name, in their order, as the pager shows them. */
 static void
 render_headers(struct render_ctx *c, const struct mime_part *at,
     const char *indent)
 {
-	static const char *const names[] = { "From", "To", "Cc", "Date",
-	    "Subject" };
-	char	*v, *d;
-	size_t	 i;
+	const char	*list = c->opts->headers, *start;
+	char		*name, *v, *d;
+	size_t		 len;
 
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if ((v = render_header_value(c->msg, at, names[i])) == NULL)
+	if (list == NULL)
+		list = CONFIG_PAGER_HEADERS_DEFAULT;
+	while ((start = render_header_next(&list, &len)) != NULL) {
+		name = xstrndup(start, len);
+		if ((v = render_header_value(c->msg, at, name)) == NULL) {
+			free(name);
 			continue;
-		if (strcmp(names[i], "Date") == 0) {
+		}
+		if (strcasecmp(name, "Date") == 0) {
 			d = render_date(v);
 			free(v);
 			v = d;
 		}
-		/* The labels stay English: they are the header names. */
-		render_linef(c->out, "%s%s: %s", indent, names[i], v);
+		/* The labels stay English: they are the header names, as
+		 * the configuration spells them. */
+		render_linef(c->out, "%s%s: %s", indent, name, v);
+		free(name);
 		free(v);
 	}
 }

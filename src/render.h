@@ -25,6 +25,7 @@ struct render_opts {
 	const char	*html_command;	/* NULL: the default command */
 	int		 width;		/* columns for HTML; 0: 80 */
 	int		 inline_depth;	/* message/rfc822 levels shown inline */
+	const char	*headers;	/* pager_headers; NULL: the default */
 };
 
 /*
@@ -38,7 +39,8 @@ char	*render_part(const struct mime_part *p, const char *raw, size_t len,
 
 /*
  * A whole message (RFC 5322 bytes) as the pager shows it: the header lines
- * From, To, Cc, Date, Subject (RFC 2047 decoded), an empty line, notes,
+ * the headers option names (by default From, To, Cc, Date, Subject; RFC
+ * 2047 decoded; absent ones left out), an empty line, notes,
  * the text, message/rfc822 parts inline, then one line per attachment.
  * Never NULL; the caller frees.
  */
@@ -53,6 +55,12 @@ uint32_t render_shape_notes(const struct mime_part *);
 /* The note lines for notes, translated, in a fixed order: up to max of
  * them into lines (borrowed strings); returns how many. */
 size_t	 render_notes(uint32_t notes, const char **lines, size_t max);
+
+/* The next name of a pager_headers list (names separated by spaces or
+ * commas) at *list: its start, its length in *len, and *list moved past
+ * it; NULL at the end. What cannot be a header's name (RFC 5322:
+ * printable ASCII but ':') is passed over, so a name is safe to print. */
+const char *render_header_next(const char **list, size_t *len);
 
 /* A size as mutt shows it: 512, 1.5K, 12K, 3.4M, 1.2G. */
 void	 render_size(char *buf, size_t len, uint64_t n);

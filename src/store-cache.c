@@ -18,6 +18,7 @@
 
 #include <openssl/evp.h>
 
+#include "intl.h"
 #include "log.h"
 #include "paths.h"
 #include "store-cache.h"
@@ -140,7 +141,7 @@ store_cache_open(const char *dir, struct store_cache **out, char **error)
 
 	*out = NULL;
 	if (dir == NULL || *dir == '\0') {
-		*error = xstrdup("no cache directory");
+		*error = xstrdup(_("no cache directory"));
 		return STORE_CACHE_INVALID;
 	}
 	if (paths_mkdir_p(dir, 0700, error) != PATHS_OK)
@@ -213,7 +214,7 @@ store_cache_read(struct store_cache *c, const char *folder,
 	*len = 0;
 	path = store_cache_path(c, folder, uidvalidity, uid, section);
 	if (path == NULL) {
-		*error = xstrdup("not a part the cache can hold");
+		*error = xstrdup(_("not a part the cache can hold"));
 		return STORE_CACHE_INVALID;
 	}
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
@@ -225,11 +226,11 @@ store_cache_read(struct store_cache *c, const char *folder,
 		goto out;
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		*error = xasprintf("%s: not a regular file", path);
+		*error = xasprintf(_("%s: not a regular file"), path);
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > max) {
-		*error = xasprintf("%s: %jd bytes, more than %zu", path,
+		*error = xasprintf(_("%s: %jd bytes, more than %zu"), path,
 		    (intmax_t)sb.st_size, max);
 		status = STORE_CACHE_TOO_BIG;
 		goto out;
@@ -314,7 +315,7 @@ store_cache_begin(struct store_cache *c, const char *folder,
 	*resume_offset = 0;
 	if (store_cache_key(c, folder, uidvalidity, uid, section, &dir,
 	    &file) != 0) {
-		*error = xstrdup("not a part the cache can hold");
+		*error = xstrdup(_("not a part the cache can hold"));
 		return STORE_CACHE_INVALID;
 	}
 	w = xcalloc(1, sizeof *w);
@@ -329,8 +330,8 @@ store_cache_begin(struct store_cache *c, const char *folder,
 	}
 	if ((fd = store_cache_open_partial(w->partial, &size)) == -1) {
 		if (errno == EWOULDBLOCK) {
-			*error = xasprintf("%s: another download of this part "
-			    "is under way", w->partial);
+			*error = xasprintf(_("%s: another download of this "
+			    "part is under way"), w->partial);
 			store_cache_abort(w, 1);
 			return STORE_CACHE_BUSY;
 		}
@@ -354,7 +355,8 @@ store_cache_write(struct store_cache_writer *w, const void *buf, size_t len,
 	ssize_t		 n;
 
 	if (w->failed) {
-		*error = xasprintf("%s: an earlier write failed", w->partial);
+		*error = xasprintf(_("%s: an earlier write failed"),
+		    w->partial);
 		return STORE_CACHE_ERROR;
 	}
 	while (len > 0) {
@@ -365,7 +367,7 @@ store_cache_write(struct store_cache_writer *w, const void *buf, size_t len,
 			/* Whatever reached the file is still a prefix. */
 			w->failed = 1;
 			*error = xasprintf("%s: %s", w->partial, n == 0 ?
-			    "nothing written" : strerror(errno));
+			    _("nothing written") : strerror(errno));
 			log_warn("%s: %s", __func__, *error);
 			return STORE_CACHE_ERROR;
 		}
@@ -401,7 +403,7 @@ enum store_cache_status
 store_cache_commit(struct store_cache_writer *w, char **error)
 {
 	if (w->failed) {
-		*error = xasprintf("%s: not complete (a write failed)",
+		*error = xasprintf(_("%s: not complete (a write failed)"),
 		    w->partial);
 		store_cache_abort(w, 1);
 		return STORE_CACHE_ERROR;
@@ -497,7 +499,7 @@ store_cache_drop_folder(struct store_cache *c, const char *folder,
 	char	hash[65], *path;
 
 	if (c == NULL || folder == NULL) {
-		*error = xstrdup("no folder");
+		*error = xstrdup(_("no folder"));
 		return STORE_CACHE_INVALID;
 	}
 	store_cache_folder_name(folder, hash);
@@ -524,7 +526,7 @@ store_cache_drop_message(struct store_cache *c, const char *folder,
 
 	if (store_cache_key(c, folder, uidvalidity, uid, NULL, &dir,
 	    &file) != 0) {
-		*error = xstrdup("no folder or no UID");
+		*error = xstrdup(_("no folder or no UID"));
 		return STORE_CACHE_INVALID;
 	}
 	plen = (size_t)snprintf(prefix, sizeof prefix, "%" PRIu32 "-", uid);

@@ -190,7 +190,7 @@ cmd_render_one(const char *name, const struct render_opts *o, int header)
 		return -1;
 	if (header)
 		printf("==> %s <==\n", strcmp(name, "-") == 0 ?
-		    "standard input" : name);
+		    _("standard input") : name);
 	fflush(stdout);
 	if (cmd_render_child(buf, len, o, &text, &tlen, &why) == 0) {
 		cmd_render_write_all(STDOUT_FILENO, text, tlen);
@@ -220,6 +220,7 @@ cmd_render_main(const struct config *config, int argc, char **argv)
 	if (config != NULL) {
 		opts.prefer_html = config_prefer_html(config);
 		opts.html_command = config_html_command(config);
+		opts.headers = config_pager_headers(config);
 	}
 	/* argv[0] is "render". */
 	if (argc < 2) {

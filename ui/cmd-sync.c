@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "core.h"
 #include "msg.h"
+#include "view.h"
 
 /* One request: an account and a folder ("" for all folders). */
 struct cmd_sync_job {
@@ -60,6 +61,7 @@ static void
 cmd_sync_question(struct cmd_sync_job *job, struct msg *m)
 {
 	uint32_t	 qid, kind;
+	const char	*choice;
 	char		*text = NULL, *answer;
 
 	if (msg_get_u32(m, &qid) != MSG_OK || msg_get_u32(m, &kind) != MSG_OK ||
@@ -70,6 +72,13 @@ cmd_sync_question(struct cmd_sync_job *job, struct msg *m)
 		fprintf(stderr, _("%s: %s\n(not asked: no terminal)\n"),
 		    job->account->name, text);
 		answer = xstrdup("");
+	} else if (kind == BACKEND_QUESTION_CONFIRM ||
+	    kind == BACKEND_QUESTION_CERTIFICATE) {
+		/* The worker takes "yes", "once" and so on, not the letter
+		 * the question names in the user's language. */
+		choice = prompt_choice(kind, (unsigned char)answer[0]);
+		free(answer);
+		answer = xstrdup(choice != NULL ? choice : "no");
 	}
 	account_answer(job->worker, qid, answer);
 	explicit_bzero(answer, strlen(answer));
@@ -103,7 +112,8 @@ cmd_sync_reply(struct account *a, struct msg *m, void *arg)
 		break;
 	case MSG_DONE:
 		job->done = 1;
-		printf(_("%s%s%s: synced, %u new or changed rows\n"),
+		printf(ngettext("%s%s%s: synced, %u new or changed row\n",
+		    "%s%s%s: synced, %u new or changed rows\n", job->rows),
 		    job->account->name, *job->folder ? "/" : "", job->folder,
 		    job->rows);
 		break;

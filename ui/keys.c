@@ -17,7 +17,7 @@
 static enum keys_action keys_table[KEYS_VIEW_COUNT][KEYS_MAX];
 
 static const char *keys_views[KEYS_VIEW_COUNT] = {
-	"global", "sidebar", "index", "pager", "attach", "compose"
+	"global", "sidebar", "index", "pager", "attach", "compose", "url"
 };
 
 static const struct {
@@ -50,6 +50,31 @@ static const struct {
 	{ "sort", N_("sort the index by the next order: date, thread, "
 	    "sender, subject, size") },
 	{ "sort-reverse", N_("turn the index's order upside down") },
+	/* By name: other actions may be added above at the same time. */
+	[KEYS_ACTION_LIMIT] = { "limit", N_("show only the messages matching "
+	    "a pattern (empty or all: every message)") },
+	[KEYS_ACTION_SEARCH] = { "search", N_("move to the next message "
+	    "matching a pattern") },
+	[KEYS_ACTION_SEARCH_NEXT] = { "search-next", N_("search again, "
+	    "forward") },
+	[KEYS_ACTION_SEARCH_OPPOSITE] = { "search-opposite", N_("search "
+	    "again, backward") },
+	[KEYS_ACTION_TAG_ENTRY] = { "tag-entry", N_("tag or untag the "
+	    "message and move to the next") },
+	[KEYS_ACTION_TAG_PATTERN] = { "tag-pattern", N_("tag the messages "
+	    "matching a pattern") },
+	[KEYS_ACTION_UNTAG_PATTERN] = { "untag-pattern", N_("untag the "
+	    "messages matching a pattern") },
+	[KEYS_ACTION_TAG_PREFIX] = { "tag-prefix", N_("apply the next action "
+	    "to the tagged messages") },
+	[KEYS_ACTION_ENTER_COMMAND] = { "enter-command", N_("type a command: "
+	    "sort, limit, search, quit, help or an action's name") },
+	[KEYS_ACTION_VIEW_URLS] = { "view-urls", N_("list the URLs in the "
+	    "message's text") },
+	[KEYS_ACTION_OPEN_URL] = { "open-url", N_("open the selected URL "
+	    "with url_command, or show it in full") },
+	[KEYS_ACTION_FETCH_MAIL] = { "fetch-mail", N_("check for new mail "
+	    "now (a POP3 account downloads it)") },
 };
 
 static const struct {
@@ -88,6 +113,7 @@ static const struct {
 	{ KEYS_VIEW_GLOBAL, '\t', KEYS_ACTION_FOCUS_TOGGLE },
 	{ KEYS_VIEW_GLOBAL, 'h', KEYS_ACTION_FOCUS_TOGGLE },
 	{ KEYS_VIEW_GLOBAL, 'G' - 64, KEYS_ACTION_CANCEL },
+	{ KEYS_VIEW_GLOBAL, 'G', KEYS_ACTION_FETCH_MAIL },
 	{ KEYS_VIEW_SIDEBAR, '\r', KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_SIDEBAR, '\n', KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_SIDEBAR, KEY_ENTER, KEYS_ACTION_OPEN },
@@ -100,6 +126,14 @@ static const struct {
 	{ KEYS_VIEW_INDEX, KEY_ENTER, KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_INDEX, 'o', KEYS_ACTION_SORT },
 	{ KEYS_VIEW_INDEX, 'O', KEYS_ACTION_SORT_REVERSE },
+	{ KEYS_VIEW_INDEX, 'l', KEYS_ACTION_LIMIT },
+	{ KEYS_VIEW_INDEX, '/', KEYS_ACTION_SEARCH },
+	{ KEYS_VIEW_INDEX, 'n', KEYS_ACTION_SEARCH_NEXT },
+	{ KEYS_VIEW_INDEX, 't', KEYS_ACTION_TAG_ENTRY },
+	{ KEYS_VIEW_INDEX, 'T', KEYS_ACTION_TAG_PATTERN },
+	{ KEYS_VIEW_INDEX, 'T' - 64, KEYS_ACTION_UNTAG_PATTERN },
+	{ KEYS_VIEW_INDEX, ';', KEYS_ACTION_TAG_PREFIX },
+	{ KEYS_VIEW_GLOBAL, ':', KEYS_ACTION_ENTER_COMMAND },
 	{ KEYS_VIEW_PAGER, ' ', KEYS_ACTION_PAGE_DOWN },
 	{ KEYS_VIEW_PAGER, '-', KEYS_ACTION_PAGE_UP },
 	{ KEYS_VIEW_PAGER, 'g', KEYS_ACTION_TOP },
@@ -120,6 +154,13 @@ static const struct {
 	{ KEYS_VIEW_ATTACH, '|', KEYS_ACTION_PIPE_ENTRY },
 	{ KEYS_VIEW_ATTACH, 'q', KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_ATTACH, KEY_LEFT, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_PAGER, 'U', KEYS_ACTION_VIEW_URLS },
+	{ KEYS_VIEW_URL, '\r', KEYS_ACTION_OPEN_URL },
+	{ KEYS_VIEW_URL, '\n', KEYS_ACTION_OPEN_URL },
+	{ KEYS_VIEW_URL, KEY_ENTER, KEYS_ACTION_OPEN_URL },
+	{ KEYS_VIEW_URL, 'q', KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_URL, KEY_LEFT, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_URL, 27, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_ATTACH, 27, KEYS_ACTION_EXIT },
 };
 
@@ -212,6 +253,16 @@ keys_find_action(const char *name, const char **nearest)
 	return -1;
 }
 
+enum keys_action
+keys_action_find(const char *name, const char **nearest)
+{
+	const char	*unused;
+	int		 action;
+
+	action = keys_find_action(name, nearest != NULL ? nearest : &unused);
+	return action == -1 ? KEYS_ACTION_COUNT : (enum keys_action)action;
+}
+
 static void
 keys_add_error(char **errors, const char *file, int line, const char *msg)
 {
@@ -242,8 +293,8 @@ keys_load(const struct config *config, char **errors)
 		msg = NULL;
 		if ((view = keys_find_view(b->view)) == -1)
 			msg = xasprintf(_("[bind %s]: unknown view; views are "
-			    "global, sidebar, index, pager, attach and "
-			    "compose"), b->view);
+			    "global, sidebar, index, pager, attach, url "
+			    "and compose"), b->view);
 		else if ((key = keys_parse(b->key)) == -1 || key >= KEYS_MAX)
 			msg = xasprintf(_("unknown key '%s' (a character, ^X, "
 			    "<Up>, <F1>, <Enter>, ...)"), b->key);

@@ -12,6 +12,7 @@ enum keys_view {
 	KEYS_VIEW_PAGER,
 	KEYS_VIEW_ATTACH,
 	KEYS_VIEW_COMPOSE,
+	KEYS_VIEW_URL,
 	KEYS_VIEW_COUNT,
 };
 
@@ -39,6 +40,18 @@ enum keys_action {
 	KEYS_ACTION_PIPE_ENTRY,
 	KEYS_ACTION_SORT,
 	KEYS_ACTION_SORT_REVERSE,
+	KEYS_ACTION_LIMIT,
+	KEYS_ACTION_SEARCH,
+	KEYS_ACTION_SEARCH_NEXT,
+	KEYS_ACTION_SEARCH_OPPOSITE,
+	KEYS_ACTION_TAG_ENTRY,
+	KEYS_ACTION_TAG_PATTERN,
+	KEYS_ACTION_UNTAG_PATTERN,
+	KEYS_ACTION_TAG_PREFIX,
+	KEYS_ACTION_ENTER_COMMAND,
+	KEYS_ACTION_VIEW_URLS,
+	KEYS_ACTION_OPEN_URL,
+	KEYS_ACTION_FETCH_MAIL,
 	KEYS_ACTION_COUNT,
 };
 
@@ -58,6 +71,9 @@ int		 keys_parse(const char *name);
 /* The name of a key code, for the help screen; static storage. */
 const char	*keys_name(int key);
 const char	*keys_action_name(enum keys_action);
+/* The action named name; KEYS_ACTION_COUNT if there is none, and then
+ * *nearest (if not NULL) is the closest name, or NULL. */
+enum keys_action keys_action_find(const char *name, const char **nearest);
 const char	*keys_action_help(enum keys_action);
 const char	*keys_view_name(enum keys_view);
 

@@ -3,7 +3,8 @@
  * first, and a hash table finds a slot by uid. A batch of new rows is
  * sorted and merged in one pass, so 100,000 rows in windows of a few hundred
  * cost little more than copying them. Other orders (threads, sender, ...)
- * are a view built from the order array by src/thread.c when next read. */
+ * are a view built from the order array by src/thread.c when next read;
+ * so is a limit, a view over the rows it shows, in any order. */
 #include "auto-config.h"
 
 #include <stdlib.h>
@@ -63,7 +64,11 @@ struct model_folder {
 	int			 sort_flags;	/* MODEL_FOLDER_REVERSE, ... */
 	int			 defer;
 
-	/* Any order but the date's: slots as shown, and back. */
+	model_folder_match_cb	 limit;		/* NULL: every row shown */
+	void			*limit_arg;
+	size_t			 ntagged;
+
+	/* Any order but the date's, or a limit: slots as shown, and back. */
 	uint32_t		*view;
 	size_t			 nview;
 	size_t			 view_size;
@@ -450,11 +455,12 @@ model_order_merge(struct model_folder *mf, const struct model_key *keys,
 
 /* --- the view ------------------------------------------------------------- */
 
-/* Whether rows are shown in the order array's order, either way up. */
+/* Whether rows are shown in the order array's order, either way up: all
+ * of them, by date. */
 static int
 model_is_direct(const struct model_folder *mf)
 {
-	return mf->sort == MODEL_FOLDER_SORT_DATE;
+	return mf->sort == MODEL_FOLDER_SORT_DATE && mf->limit == NULL;
 }
 
 /* Whether a row going moves the selection to the next in the order array:
@@ -491,21 +497,29 @@ model_view_reserve(struct model_folder *mf, size_t n)
 	}
 }
 
-/* Build the view from the order array: its rows oldest first are the
- * input, so ties in thread.c's orders follow date and uid. */
+/* Build the view from the order array: its rows oldest first (those the
+ * limit shows) are the input, so ties in thread.c's orders follow date and
+ * uid. */
 static void
 model_view_build(struct model_folder *mf)
 {
 	struct thread_message	*in;
 	const struct model_row	*r;
-	size_t			 n = mf->norder, i;
+	uint32_t		*slots;
+	size_t			 n = 0, i;
 	int64_t			 start = model_now();
 	int			 flags = 0;
 
+	slots = xreallocarray(NULL, mf->norder > 0 ? mf->norder : 1,
+	    sizeof *slots);
+	for (i = mf->norder; i-- > 0;) {
+		if (mf->limit == NULL || mf->slots[mf->order[i]].limited)
+			slots[n++] = mf->order[i];
+	}
 	model_view_reserve(mf, n);
 	in = xreallocarray(NULL, n > 0 ? n : 1, sizeof *in);
 	for (i = 0; i < n; i++) {
-		r = &mf->slots[mf->order[n - 1 - i]];
+		r = &mf->slots[slots[i]];
 		in[i].message_id = r->message_id;
 		in[i].in_reply_to = r->in_reply_to;
 		in[i].references = r->references;
@@ -529,6 +543,11 @@ model_view_build(struct model_folder *mf)
 		for (i = 0; i < n; i++)
 			mf->view[i] = mf->threads[i].message;
 		mf->nthreads = n;
+	} else if (mf->sort == MODEL_FOLDER_SORT_DATE) {
+		/* A limit by date: the input is in order already. */
+		for (i = 0; i < n; i++)
+			mf->view[i] = (uint32_t)((mf->sort_flags &
+			    MODEL_FOLDER_REVERSE) ? i : n - 1 - i);
 	} else
 		thread_sort(in, n, mf->sort == MODEL_FOLDER_SORT_FROM ?
 		    THREAD_SORT_FROM : mf->sort == MODEL_FOLDER_SORT_SUBJECT ?
@@ -537,9 +556,10 @@ model_view_build(struct model_folder *mf)
 	free(in);
 	/* Input indices to slots. */
 	for (i = 0; i < n; i++) {
-		mf->view[i] = mf->order[n - 1 - mf->view[i]];
+		mf->view[i] = slots[mf->view[i]];
 		mf->position[mf->view[i]] = (uint32_t)i;
 	}
+	free(slots);
 	mf->nview = n;
 	mf->view_state = MODEL_VIEW_FRESH;
 	mf->built_at = model_now();
@@ -571,12 +591,21 @@ model_view_append(struct model_folder *mf, uint32_t slot)
 {
 	if (model_is_direct(mf) || mf->view_state == MODEL_VIEW_INVALID)
 		return;
+	if (mf->limit != NULL && !mf->slots[slot].limited)
+		return;
 	model_view_reserve(mf, mf->nview + 1);
 	mf->position[slot] = (uint32_t)mf->nview;
 	mf->view[mf->nview++] = slot;
 }
 
-/* The slot shown at index (< norder), the view up to date. */
+/* Rows shown, without bringing the view up to date. */
+static size_t
+model_shown(const struct model_folder *mf)
+{
+	return model_is_direct(mf) ? mf->norder : mf->nview;
+}
+
+/* The slot shown at index (< model_shown), the view up to date. */
 static uint32_t
 model_slot_at(const struct model_folder *mf, size_t index)
 {
@@ -598,14 +627,14 @@ model_select_survivor(struct model_folder *mf, size_t shown)
 	uint32_t	slot;
 	size_t		i;
 
-	for (i = shown + 1; i < mf->norder; i++) {
+	for (i = shown + 1; i < model_shown(mf); i++) {
 		slot = model_slot_at(mf, i);
 		if (mf->slots[slot].state != MODEL_ROW_FREE) {
 			mf->selected = mf->slots[slot].uid;
 			return;
 		}
 	}
-	for (i = shown < mf->norder ? shown : mf->norder; i-- > 0;) {
+	for (i = shown < model_shown(mf) ? shown : model_shown(mf); i-- > 0;) {
 		slot = model_slot_at(mf, i);
 		if (mf->slots[slot].state != MODEL_ROW_FREE) {
 			mf->selected = mf->slots[slot].uid;
@@ -649,6 +678,8 @@ model_folder_upsert(struct model_folder *mf, const struct summary *rows,
 			r = &mf->slots[slot];
 			model_row_fill(mf, r, &rows[i]);
 			r->state = MODEL_ROW_PENDING;
+			r->limited = mf->limit == NULL ||
+			    mf->limit(r, mf->limit_arg);
 			model_uid_insert(mf, slot);
 			keys[nkeys++].slot = slot;
 			model_view_append(mf, slot);
@@ -711,6 +742,8 @@ model_folder_remove(struct model_folder *mf, const uint32_t *uids, size_t n)
 			continue;
 		if (model_row_unseen(&mf->slots[slot]))
 			mf->unseen--;
+		if (mf->slots[slot].tagged)
+			mf->ntagged--;
 		/* Marked only: the compaction still reads its key. */
 		mf->slots[slot].state = MODEL_ROW_FREE;
 		gone[ngone++] = slot;
@@ -734,6 +767,8 @@ void
 model_folder_clear(struct model_folder *mf)
 {
 	enum model_folder_sort	sort;
+	model_folder_match_cb	limit;
+	void			*limit_arg;
 	size_t			i;
 	int			flags, defer;
 
@@ -751,14 +786,18 @@ model_folder_clear(struct model_folder *mf)
 	free(mf->view);
 	free(mf->position);
 	free(mf->threads);
-	/* The order is the user's, not the folder's. */
+	/* The order and the limit are the user's, not the folder's. */
 	sort = mf->sort;
 	flags = mf->sort_flags;
 	defer = mf->defer;
+	limit = mf->limit;
+	limit_arg = mf->limit_arg;
 	memset(mf, 0, sizeof *mf);
 	mf->sort = sort;
 	mf->sort_flags = flags;
 	mf->defer = defer;
+	mf->limit = limit;
+	mf->limit_arg = limit_arg;
 }
 
 void
@@ -878,6 +917,13 @@ model_folder_event(struct model_folder *mf, struct msg *m)
 size_t
 model_folder_count(const struct model_folder *mf)
 {
+	model_view(mf);
+	return model_shown(mf);
+}
+
+size_t
+model_folder_total(const struct model_folder *mf)
+{
 	return mf->norder;
 }
 
@@ -890,9 +936,8 @@ model_folder_unseen(const struct model_folder *mf)
 const struct model_row *
 model_folder_row(const struct model_folder *mf, size_t index)
 {
-	if (index >= mf->norder)
+	if (index >= model_folder_count(mf))
 		return NULL;
-	model_view(mf);
 	return &mf->slots[model_slot_at(mf, index)];
 }
 
@@ -925,6 +970,9 @@ model_folder_index_of(const struct model_folder *mf, uint32_t uid,
 		return 0;
 	if (!model_is_direct(mf)) {
 		model_view(mf);
+		/* A row the limit hides may be newer than the positions. */
+		if (slot >= mf->position_size)
+			return 0;
 		i = mf->position[slot];
 		if (i >= mf->nview || mf->view[i] != slot)
 			return 0;
@@ -944,9 +992,9 @@ model_folder_tree(const struct model_folder *mf, size_t index, char *buf,
 {
 	if (size > 0)
 		buf[0] = '\0';
-	if (mf->sort != MODEL_FOLDER_SORT_THREAD || index >= mf->norder)
+	if (mf->sort != MODEL_FOLDER_SORT_THREAD ||
+	    index >= model_folder_count(mf))
 		return 0;
-	model_view(mf);
 	if (index >= mf->nthreads)
 		return 0;
 	return thread_prefix(mf->threads, mf->nthreads, index, buf, size);
@@ -1014,11 +1062,12 @@ model_folder_selected_uid(const struct model_folder *mf)
 void
 model_folder_select(struct model_folder *mf, size_t index)
 {
-	if (mf->norder == 0)
+	size_t	n = model_folder_count(mf);
+
+	if (n == 0)
 		return;
-	if (index >= mf->norder)
-		index = mf->norder - 1;
-	model_view(mf);
+	if (index >= n)
+		index = n - 1;
 	mf->selected = mf->slots[model_slot_at(mf, index)].uid;
 	mf->has_selection = 1;
 }
@@ -1027,14 +1076,174 @@ void
 model_folder_move(struct model_folder *mf, long delta)
 {
 	size_t	index = model_folder_selected(mf);
+	size_t	n = model_folder_count(mf);
 
 	if (delta < 0 && (size_t)-delta > index)
 		index = 0;
 	else if (delta < 0)
 		index -= (size_t)-delta;
-	else if ((size_t)delta >= mf->norder - index)
-		index = mf->norder > 0 ? mf->norder - 1 : 0;
+	else if ((size_t)delta >= n - index)
+		index = n > 0 ? n - 1 : 0;
 	else
 		index += (size_t)delta;
 	model_folder_select(mf, index);
+}
+
+/* --- limit, tags and search ------------------------------------------------ */
+
+size_t
+model_folder_limit(struct model_folder *mf, model_folder_match_cb cb,
+    void *arg)
+{
+	struct model_row	*r;
+	uint32_t		 slot;
+	size_t			 n, i, index, shown = 0;
+	int			 had;
+
+	/* The selection's place in what is shown now, before the bits
+	 * that decide the next view change. */
+	n = model_folder_count(mf);
+	had = mf->has_selection &&
+	    model_folder_index_of(mf, mf->selected, &index);
+	for (i = 0; i < mf->norder; i++) {
+		r = &mf->slots[mf->order[i]];
+		r->limited = cb == NULL || cb(r, arg);
+		if (r->limited)
+			shown++;
+	}
+	if (had && model_uid_find(mf, mf->selected, &slot) &&
+	    !mf->slots[slot].limited) {
+		/* The nearest row shown after it, else before it, in the
+		 * old view, which model_slot_at still reads. */
+		mf->has_selection = 0;
+		for (i = index + 1; i < n && !mf->has_selection; i++) {
+			r = &mf->slots[model_slot_at(mf, i)];
+			if (r->limited) {
+				mf->selected = r->uid;
+				mf->has_selection = 1;
+			}
+		}
+		for (i = index; i-- > 0 && !mf->has_selection;) {
+			r = &mf->slots[model_slot_at(mf, i)];
+			if (r->limited) {
+				mf->selected = r->uid;
+				mf->has_selection = 1;
+			}
+		}
+	}
+	mf->limit = cb;
+	mf->limit_arg = cb != NULL ? arg : NULL;
+	mf->view_state = MODEL_VIEW_INVALID;
+	mf->nthreads = 0;
+	return shown;
+}
+
+int
+model_folder_is_limited(const struct model_folder *mf)
+{
+	return mf->limit != NULL;
+}
+
+size_t
+model_folder_matches(const struct model_folder *mf, model_folder_match_cb cb,
+    void *arg)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < mf->norder; i++) {
+		if (cb(&mf->slots[mf->order[i]], arg))
+			n++;
+	}
+	return n;
+}
+
+int
+model_folder_tag(struct model_folder *mf, uint32_t uid, int on)
+{
+	struct model_row	*r;
+	uint32_t		 slot;
+
+	if (!model_uid_find(mf, uid, &slot))
+		return 0;
+	r = &mf->slots[slot];
+	if (r->tagged && !on)
+		mf->ntagged--;
+	else if (!r->tagged && on)
+		mf->ntagged++;
+	r->tagged = on != 0;
+	return 1;
+}
+
+size_t
+model_folder_tag_matching(struct model_folder *mf, model_folder_match_cb cb,
+    void *arg, int on)
+{
+	struct model_row	*r;
+	size_t			 i, n = model_folder_count(mf), changed = 0;
+
+	for (i = 0; i < n; i++) {
+		r = &mf->slots[model_slot_at(mf, i)];
+		if ((r->tagged != 0) == (on != 0) || !cb(r, arg))
+			continue;
+		r->tagged = on != 0;
+		if (on)
+			mf->ntagged++;
+		else
+			mf->ntagged--;
+		changed++;
+	}
+	return changed;
+}
+
+size_t
+model_folder_tagged(const struct model_folder *mf)
+{
+	return mf->ntagged;
+}
+
+uint32_t *
+model_folder_tagged_uids(const struct model_folder *mf, size_t *n)
+{
+	const struct model_row	*r;
+	uint32_t		*uids = NULL;
+	size_t			 i, count = model_folder_count(mf);
+
+	*n = 0;
+	if (mf->ntagged == 0)
+		return NULL;
+	for (i = 0; i < count; i++) {
+		r = &mf->slots[model_slot_at(mf, i)];
+		if (!r->tagged)
+			continue;
+		if (uids == NULL)
+			uids = xreallocarray(NULL, mf->ntagged, sizeof *uids);
+		uids[(*n)++] = r->uid;
+	}
+	return uids;
+}
+
+int
+model_folder_search(const struct model_folder *mf, size_t index,
+    int backward, model_folder_match_cb cb, void *arg, size_t *found,
+    int *wrapped)
+{
+	size_t	n = model_folder_count(mf), step, i;
+
+	*wrapped = 0;
+	if (n == 0)
+		return 0;
+	if (index >= n)
+		index = n - 1;
+	for (step = 1; step <= n; step++) {
+		if (backward)
+			i = (index + n - step % n) % n;
+		else
+			i = (index + step) % n;
+		if (!cb(&mf->slots[model_slot_at(mf, i)], arg))
+			continue;
+		*found = i;
+		*wrapped = backward ? i >= index : i <= index;
+		return 1;
+	}
+	return 0;
 }

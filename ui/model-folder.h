@@ -1,7 +1,8 @@
 /* model-folder: the UI's rows of the open folder, fed by the worker's ROWS,
  * FLAGS and VANISHED events, in the index's order (newest first, threads,
- * sender, subject or size), with a selection that follows its message. No
- * curses here: it is unit tested alone. UI process. */
+ * sender, subject or size), with a selection that follows its message, a
+ * limit to some rows, and tags. No curses here: it is unit tested alone.
+ * UI process. */
 #ifndef SKUA_MODEL_FOLDER_H
 #define SKUA_MODEL_FOLDER_H
 
@@ -22,7 +23,10 @@ struct model_row {
 	uint32_t	 flags;		/* STORE_FLAG_* */
 	uint32_t	 size;
 	uint32_t	 attachments : 1;
+	uint32_t	 tagged : 1;
 	uint32_t	 state : 2;	/* model-folder.c's bookkeeping */
+	uint32_t	 limited : 1;	/* model-folder.c's: shown under the
+					   limit */
 	int64_t		 date;		/* seconds since the epoch */
 	const char	*from;
 	const char	*subject;
@@ -55,6 +59,9 @@ enum model_folder_sort {
 						   its latest's */
 
 struct model_folder;
+
+/* Whether a row is wanted (by a limit, a search, a tag pattern). */
+typedef int (*model_folder_match_cb)(const struct model_row *, void *);
 
 /* A new model sorts by date, newest first. */
 struct model_folder	*model_folder_new(void);
@@ -103,7 +110,59 @@ void			 model_folder_defer(struct model_folder *, int on);
  * goes to rebuilding while rows stream in. */
 void			 model_folder_refresh(struct model_folder *);
 
+/*
+ * Show only the rows cb accepts; cb NULL shows them all again. cb is asked
+ * about every row now, in one pass, and about each new row as it arrives
+ * (a sync's rows respect the limit); a row keeps its place while its flags
+ * change, as in mutt (a message read under a limit to unread ones stays
+ * until the limit is set again). arg is borrowed until the limit is
+ * replaced or cleared; clearing the model keeps the limit, as it keeps the
+ * order. Any order but the date's costs a view build over the rows shown.
+ * The selection stays on its message if it is shown, else moves to the
+ * nearest row shown after it. Returns the number of rows shown.
+ */
+size_t			 model_folder_limit(struct model_folder *,
+			     model_folder_match_cb cb, void *arg);
+int			 model_folder_is_limited(const struct model_folder *);
+/* How many rows, shown or not, cb accepts; nothing changes. */
+size_t			 model_folder_matches(const struct model_folder *,
+			     model_folder_match_cb cb, void *arg);
+
+/*
+ * Tags (mutt's t, T and ^T). A tag stays on its row until it is removed
+ * or the row goes; tagging changes no row's place, even under a limit to
+ * tagged rows. model_folder_tag: 0 if uid is not in the model.
+ * model_folder_tag_matching tags (on) or untags the rows shown that cb
+ * accepts, and returns how many changed.
+ */
+int			 model_folder_tag(struct model_folder *, uint32_t uid,
+			     int on);
+size_t			 model_folder_tag_matching(struct model_folder *,
+			     model_folder_match_cb cb, void *arg, int on);
+/* Tagged rows, shown or not. */
+size_t			 model_folder_tagged(const struct model_folder *);
+/* The uids of the tagged rows shown, in the order shown (what mutt's ;
+ * applies to), *n of them; the caller frees the array (NULL when none). */
+uint32_t		*model_folder_tagged_uids(const struct model_folder *,
+			     size_t *n);
+
+/*
+ * The next row shown that cb accepts after index (before it if backward),
+ * going round past the end; index itself is tried last. Its index goes in
+ * *found and *wrapped says whether the search went round. 0 if no row
+ * shown is accepted.
+ */
+int			 model_folder_search(const struct model_folder *,
+			     size_t index, int backward,
+			     model_folder_match_cb cb, void *arg,
+			     size_t *found, int *wrapped);
+
+/* Rows shown: all of them, or those in the limit. Every index below
+ * counts rows shown. */
 size_t			 model_folder_count(const struct model_folder *);
+/* Every row, shown or not. */
+size_t			 model_folder_total(const struct model_folder *);
+/* Unread rows, shown or not. */
 size_t			 model_folder_unseen(const struct model_folder *);
 /* Row at index (0 is the first shown), or NULL past the end. Borrowed
  * until the next change. */
@@ -111,9 +170,10 @@ const struct model_row	*model_folder_row(const struct model_folder *,
 			     size_t index);
 const struct model_row	*model_folder_find(const struct model_folder *,
 			     uint32_t uid);
-/* The oldest row by date (whatever the order), or NULL when empty. */
+/* The oldest row by date (whatever the order or the limit), or NULL when
+ * empty. */
 const struct model_row	*model_folder_oldest(const struct model_folder *);
-/* The index of uid into *index; 0 if it is not there. */
+/* The index of uid into *index; 0 if it is not there or not shown. */
 int			 model_folder_index_of(const struct model_folder *,
 			     uint32_t uid, size_t *index);
 /*

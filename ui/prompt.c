@@ -10,6 +10,7 @@
 #include "account.h"
 #include "backend.h"
 #include "core.h"
+#include "theme.h"
 #include "view.h"
 
 #define PROMPT_ESCAPE	27
@@ -89,39 +90,60 @@ prompt_forget(struct ui *ui, struct view_account *va, uint32_t request)
 	}
 }
 
+const char *
+prompt_choice(uint32_t kind, int key)
+{
+	static const char *const confirm[] = { "yes", "no" };
+	static const char *const certificate[] = { "once", "always", "no" };
+	const char *const	*answers;
+	const char		*letters, *english;
+	size_t			 i, n;
+
+	if (kind == BACKEND_QUESTION_CONFIRM) {
+		/* TRANSLATORS: the keys that answer yes and no, in that
+		   order, as in "(y/n)": two ASCII lower-case letters. */
+		letters = _("yn");
+		english = "yn";
+		answers = confirm;
+	} else if (kind == BACKEND_QUESTION_CERTIFICATE) {
+		/* TRANSLATORS: the keys that trust a certificate once,
+		   always, or not, in that order, as in "Trust it (o)nce,
+		   (a)lways or (n)o?": three ASCII lower-case letters. */
+		letters = _("oan");
+		english = "oan";
+		answers = certificate;
+	} else
+		return NULL;
+	if (key >= 'A' && key <= 'Z')
+		key += 'a' - 'A';
+	/* The translation's letters first; English ones work too. */
+	n = strlen(english);
+	for (i = 0; i < n && letters[i] != '\0'; i++) {
+		if (key == (unsigned char)letters[i])
+			return answers[i];
+	}
+	for (i = 0; i < n; i++) {
+		if (key == english[i])
+			return answers[i];
+	}
+	return NULL;
+}
+
 void
 prompt_key(struct ui *ui, int key)
 {
 	struct prompt_question	*q;
+	const char		*choice;
 
 	if (!prompt_active(ui) || key == KEY_RESIZE)
 		return;
 	q = &ui->questions[0];
-	if (q->kind == BACKEND_QUESTION_CONFIRM) {
-		if (key == 'y' || key == 'Y')
-			prompt_answer(ui, "yes");
-		else if (key == 'n' || key == 'N' || key == PROMPT_ESCAPE ||
-		    key == 'G' - 64)
+	if (q->kind == BACKEND_QUESTION_CONFIRM ||
+	    q->kind == BACKEND_QUESTION_CERTIFICATE) {
+		if (key == PROMPT_ESCAPE || key == 'G' - 64)
 			prompt_answer(ui, "no");
-		return;
-	}
-	if (q->kind == BACKEND_QUESTION_CERTIFICATE) {
-		switch (key) {
-		case 'o':
-		case 'O':
-			prompt_answer(ui, "once");
-			break;
-		case 'a':
-		case 'A':
-			prompt_answer(ui, "always");
-			break;
-		case 'n':
-		case 'N':
-		case PROMPT_ESCAPE:
-		case 'G' - 64:
-			prompt_answer(ui, "no");
-			break;
-		}
+		else if ((choice = prompt_choice(q->kind, key)) != NULL)
+			prompt_answer(ui, choice);
 		return;
 	}
 	switch (key) {
@@ -207,12 +229,12 @@ prompt_draw(struct ui *ui)
 	lines = prompt_lines(text, &n);
 	free(text);
 	first = n > (size_t)LINES ? n - (size_t)LINES : 0;
-	attron(A_BOLD);
+	attron(theme_attr(THEME_PROMPT));
 	for (i = first, y = LINES - (int)(n - first); i + 1 < n; i++, y++)
 		draw_text_padded(y, 0, COLS, lines[i]);
-	attroff(A_BOLD);
 	draw_blank(LINES - 1, 0, COLS);
 	x = draw_text(LINES - 1, 0, COLS - 1, lines[n - 1]);
+	attroff(theme_attr(THEME_PROMPT));
 	if (q->kind != BACKEND_QUESTION_PASSWORD &&
 	    q->kind != BACKEND_QUESTION_CERTIFICATE &&
 	    q->kind != BACKEND_QUESTION_CONFIRM && x < COLS - 1)

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "account.h"
@@ -71,11 +72,11 @@ ui_account_failed(struct view_account *va, struct msg *m, const char *what)
 	if (msg_type(m) == MSG_ERROR) {
 		if (msg_get_u32(m, &code) == MSG_OK)
 			msg_get_str(m, &text);
-		ui_message(va->ui, _("%s: %s: %s"), va->config->name, what,
+		ui_error(va->ui, _("%s: %s: %s"), va->config->name, what,
 		    text != NULL ? text : _("unknown error"));
 	} else {
 		msg_get_str(m, &text);
-		ui_message(va->ui, _("%s: %s: not supported (%s)"),
+		ui_error(va->ui, _("%s: %s: not supported (%s)"),
 		    va->config->name, what, text != NULL ? text : "");
 	}
 	free(text);
@@ -103,6 +104,57 @@ ui_account_event(struct account *a, struct msg *m, void *arg)
 	ui_account_common(arg, m);
 }
 
+/*
+ * skua -f: open the folder asked for once va lists it, by its server name,
+ * then its display name (INBOX in any case). A list that ends online
+ * without it says it is not there; one that ends offline leaves it to the
+ * next list.
+ */
+static void
+ui_account_start_folder(struct view_account *va, int done)
+{
+	struct ui		*ui = va->ui;
+	struct view_folder	*f;
+	size_t			 i;
+
+	if (ui->start_account != va || ui->start_folder == NULL)
+		return;
+	/* A folder opened by hand meanwhile wins. */
+	if (ui->open.account != NULL)
+		goto forget;
+	if ((f = view_sidebar_find(va, ui->start_folder)) == NULL) {
+		for (i = 0; i < va->nfolders && f == NULL; i++) {
+			if (strcmp(va->folders[i].display,
+			    ui->start_folder) == 0 ||
+			    (strcasecmp(ui->start_folder, "INBOX") == 0 &&
+			    strcasecmp(va->folders[i].name, "INBOX") == 0))
+				f = &va->folders[i];
+		}
+	}
+	if (f != NULL && !f->noselect) {
+		free(ui->sidebar_folder);
+		ui->sidebar_folder = xstrdup(f->name);
+		ui->sidebar_account = (size_t)(va - ui->accounts);
+		ui_account_open(ui, va, f);
+	} else if (!done)
+		return;
+	else if (f != NULL)
+		ui_error(ui, _("%s: %s holds folders, not messages."),
+		    va->config->name, ui->start_folder);
+	else if (va->offline) {
+		ui_message(ui, _("%s: no folder %s yet (offline); it opens "
+		    "when the server lists it."), va->config->name,
+		    ui->start_folder);
+		return;
+	} else
+		ui_error(ui, _("%s: no folder %s."), va->config->name,
+		    ui->start_folder);
+forget:
+	free(ui->start_folder);
+	ui->start_folder = NULL;
+	ui->start_account = NULL;
+}
+
 /* Replies to MSG_REQ_FOLDER_LIST. */
 static void
 ui_account_list_reply(struct account *a, struct msg *m, void *arg)
@@ -128,12 +180,14 @@ ui_account_list_reply(struct account *a, struct msg *m, void *arg)
 		}
 		view_sidebar_folder_update(va, &f);
 		summary_folder_clear(&f);
+		ui_account_start_folder(va, 0);
 		break;
 	case MSG_DONE:
 		/* A server's full list: what it did not send is gone. */
 		if (va->list_online == 2)
 			view_sidebar_folders_prune(va, va->list);
 		va->list_request = 0;
+		ui_account_start_folder(va, 1);
 		break;
 	case MSG_ERROR:
 	case MSG_UNSUPPORTED:
@@ -167,9 +221,7 @@ ui_account_start_all(struct ui *ui)
 		va->sorted = 1;
 		if ((backend = backend_for(va->config)) == NULL) {
 			va->problem = xasprintf(_("(%s: not supported yet)"),
-			    va->config->protocol == CONFIG_PROTOCOL_POP3 ?
-			    "POP3" : config_protocol_name(
-			    va->config->protocol));
+			    config_protocol_name(va->config->protocol));
 			continue;
 		}
 		if (account_start(va->config, backend, &va->worker,
@@ -177,7 +229,7 @@ ui_account_start_all(struct ui *ui)
 			log_warn("%s: %s: %s", __func__, va->config->name,
 			    error);
 			va->problem = xasprintf(_("(not started: %s)"), error);
-			ui_message(ui, "%s: %s", va->config->name, error);
+			ui_error(ui, "%s: %s", va->config->name, error);
 			free(error);
 			error = NULL;
 			va->worker = NULL;
@@ -356,6 +408,7 @@ ui_account_open(struct ui *ui, struct view_account *va,
 		free(o->display);
 		if (o->model == NULL)
 			o->model = model_folder_new();
+		view_index_pattern_reset(ui);
 		model_folder_clear(o->model);
 		o->account = va;
 		o->folder = xstrdup(f->name);
@@ -467,4 +520,63 @@ ui_account_check(struct ui *ui)
 		o->check = account_request(o->account->worker, m,
 		    ui_account_check_reply, o->account, 0);
 	}
+}
+
+/* Replies to fetch-mail's syncs: the open folder's changes as a check's,
+ * then the folder list again for the counts, and a word on the line. */
+static void
+ui_account_fetch_reply(struct account *a, struct msg *m, void *arg)
+{
+	struct view_account	*va = arg;
+	struct msg		*list;
+
+	ui_account_check_reply(a, m, arg);
+	if (!msg_is_final(m))
+		return;
+	if (msg_type(m) == MSG_ERROR || msg_type(m) == MSG_UNSUPPORTED)
+		ui_account_failed(va, m, _("fetch-mail"));
+	else if (msg_type(m) == MSG_DONE)
+		ui_message(va->ui, _("%s: checked for new mail."),
+		    va->config->name);
+	if (va->worker != NULL && va->list_request == 0) {
+		list = msg_new(MSG_REQ_FOLDER_LIST, 0);
+		va->list++;
+		va->list_online = 0;
+		va->list_request = account_request(va->worker, list,
+		    ui_account_list_reply, va, 0);
+	}
+}
+
+void
+ui_account_fetch(struct ui *ui)
+{
+	struct view_open	*o = &ui->open;
+	struct view_account	*va;
+	struct msg		*m;
+	uint32_t		 id;
+	size_t			 i, n = 0;
+	int			 shown;
+
+	for (i = 0; i < ui->naccounts; i++) {
+		va = &ui->accounts[i];
+		if (va->worker == NULL)
+			continue;
+		/* The open folder's changes go into the index as they come;
+		 * one sync of it at a time, or events would be lost. */
+		shown = o->account == va;
+		if (shown && (o->running || o->check != 0))
+			continue;
+		m = msg_new(MSG_REQ_SYNC, 0);
+		msg_add_str(m, shown ? o->folder : "INBOX");
+		msg_add_u32(m, 0);
+		id = account_request(va->worker, m, ui_account_fetch_reply, va,
+		    0);
+		if (shown)
+			o->check = id;
+		n++;
+	}
+	if (n > 0)
+		ui_message(ui, _("Checking for new mail..."));
+	else
+		ui_message(ui, _("Already checking for new mail."));
 }

@@ -20,6 +20,7 @@
 #include "keys.h"
 #include "latency.h"
 #include "model-folder.h"
+#include "theme.h"
 #include "ui.h"
 #include "view.h"
 
@@ -30,7 +31,6 @@
 static int			 ui_signal_pipe[2] = { -1, -1 };
 static pid_t			 ui_pid;
 static const struct config	*ui_config;
-static int			 ui_colors;
 
 static void
 ui_signal(int sig)
@@ -107,6 +107,21 @@ ui_message(struct ui *ui, const char *fmt, ...)
 	va_start(ap, fmt);
 	ui->message = xvasprintf(fmt, ap);
 	va_end(ap);
+	ui->message_error = 0;
+	ui->dirty |= VIEW_DIRTY_MESSAGE;
+}
+
+/* The same for something that failed: the theme sets it apart. */
+void
+ui_error(struct ui *ui, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(ui->message);
+	va_start(ap, fmt);
+	ui->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	ui->message_error = 1;
 	ui->dirty |= VIEW_DIRTY_MESSAGE;
 }
 
@@ -126,28 +141,6 @@ int
 ui_main_lines(void)
 {
 	return LINES > VIEW_BOTTOM_LINES ? LINES - VIEW_BOTTOM_LINES : 0;
-}
-
-/* Whether the VIEW_COLOR_* pairs are set up. */
-int
-ui_has_colors(void)
-{
-	return ui_colors;
-}
-
-/* Quote levels in colours the terminal's own background shows. */
-static void
-ui_colors_start(void)
-{
-	if (!has_colors() || start_color() != OK)
-		return;
-	use_default_colors();
-	if (COLOR_PAIRS <= VIEW_COLOR_QUOTE + VIEW_COLOR_QUOTES)
-		return;
-	init_pair(VIEW_COLOR_QUOTE, COLOR_CYAN, -1);
-	init_pair(VIEW_COLOR_QUOTE + 1, COLOR_GREEN, -1);
-	init_pair(VIEW_COLOR_QUOTE + 2, COLOR_YELLOW, -1);
-	ui_colors = 1;
 }
 
 /* The help screen: one line per binding, collected for scrolling. */
@@ -181,14 +174,18 @@ ui_draw_help(struct ui *ui)
 	if (lines > 2 && ui->help_top + (size_t)(lines - 2) > help.n)
 		ui->help_top = help.n > (size_t)(lines - 2) ?
 		    help.n - (size_t)(lines - 2) : 0;
+	attron(theme_attr(THEME_HELP));
 	for (y = 0; y < lines; y++)
 		draw_blank(y, 0, COLS);
-	attron(A_BOLD);
+	attroff(theme_attr(THEME_HELP));
+	attron(theme_attr(THEME_HELP_TITLE));
 	draw_text(0, 0, COLS, _("Bindings in force (q or ? to leave, j and k "
 	    "to scroll)"));
-	attroff(A_BOLD);
+	attroff(theme_attr(THEME_HELP_TITLE));
+	attron(theme_attr(THEME_HELP));
 	for (i = ui->help_top, y = 2; i < help.n && y < lines; i++, y++)
 		draw_text(y, 0, COLS, help.lines[i]);
+	attroff(theme_attr(THEME_HELP));
 	for (i = 0; i < help.n; i++)
 		free(help.lines[i]);
 	free(help.lines);
@@ -215,12 +212,13 @@ ui_draw_status(struct ui *ui)
 			status = both;
 		}
 	} else
-		status = xasprintf(_("skua %s | %zu accounts | ?:help q:quit"),
-		    PACKAGE_VERSION, ui->naccounts);
-	attron(A_REVERSE);
+		status = xasprintf(ngettext("skua %s | %zu account | "
+		    "?:help q:quit", "skua %s | %zu accounts | ?:help q:quit",
+		    ui->naccounts), PACKAGE_VERSION, ui->naccounts);
+	attron(theme_attr(THEME_STATUS));
 	draw_blank(y, 0, COLS);
 	draw_text(y, 1, COLS - 1, status);
-	attroff(A_REVERSE);
+	attroff(theme_attr(THEME_STATUS));
 	free(status);
 }
 
@@ -247,11 +245,16 @@ ui_draw(struct ui *ui)
 	if (ui->dirty & VIEW_DIRTY_STATUS)
 		ui_draw_status(ui);
 	if (ui->dirty & VIEW_DIRTY_MESSAGE) {
+		attron(theme_attr(ui->message_error ? THEME_ERROR :
+		    THEME_MESSAGE));
 		draw_blank(LINES - 1, 0, COLS);
 		if (ui->message != NULL)
 			draw_text(LINES - 1, 0, COLS, ui->message);
+		attroff(theme_attr(ui->message_error ? THEME_ERROR :
+		    THEME_MESSAGE));
 	}
 	view_pager_prompt_draw(ui);
+	prompt_line_draw(ui);
 	prompt_draw(ui);
 out:
 	wnoutrefresh(stdscr);
@@ -296,12 +299,22 @@ ui_help_key(struct ui *ui, enum keys_action action)
 	ui->dirty |= VIEW_DIRTY_ALL;
 }
 
+/* The view whose bindings are in force. */
+static enum keys_view
+ui_view(const struct ui *ui)
+{
+	if (ui->pager.active && ui->pager.url_list)
+		return KEYS_VIEW_URL;
+	if (ui->pager.active)
+		return ui->pager.attach ? KEYS_VIEW_ATTACH : KEYS_VIEW_PAGER;
+	return ui->focus == VIEW_FOCUS_INDEX ? KEYS_VIEW_INDEX :
+	    KEYS_VIEW_SIDEBAR;
+}
+
 static void
 ui_key(struct ui *ui, int key)
 {
-	enum keys_view		view;
 	enum keys_action	action;
-	int			handled;
 
 	if (key == KEY_RESIZE) {
 		ui->dirty |= VIEW_DIRTY_ALL;
@@ -311,6 +324,10 @@ ui_key(struct ui *ui, int key)
 		prompt_key(ui, key);
 		return;
 	}
+	if (prompt_line_active(ui)) {
+		prompt_line_key(ui, key);
+		return;
+	}
 	if (view_pager_prompting(ui)) {
 		view_pager_prompt_key(ui, key);
 		return;
@@ -318,14 +335,30 @@ ui_key(struct ui *ui, int key)
 	if (ui->message != NULL) {
 		free(ui->message);
 		ui->message = NULL;
+		ui->message_error = 0;
 		ui->dirty |= VIEW_DIRTY_MESSAGE;
 	}
-	if (ui->pager.active)
-		view = ui->pager.attach ? KEYS_VIEW_ATTACH : KEYS_VIEW_PAGER;
-	else
-		view = ui->focus == VIEW_FOCUS_INDEX ? KEYS_VIEW_INDEX :
-		    KEYS_VIEW_SIDEBAR;
-	action = keys_lookup(view, key);
+	action = keys_lookup(ui_view(ui), key);
+	if (ui->tag_prefix) {
+		/* The key after ; is for the tagged messages, whatever it is. */
+		ui->tag_prefix = 0;
+		view_index_pattern_tagged(ui, action);
+		return;
+	}
+	if (!ui->help && action == KEYS_ACTION_NONE) {
+		ui_message(ui, _("Key %s is not bound. Press ? for help."),
+		    keys_name(key));
+		return;
+	}
+	ui_action(ui, action);
+}
+
+void
+ui_action(struct ui *ui, int action)
+{
+	enum keys_view	view = ui_view(ui);
+	int		handled;
+
 	if (ui->help) {
 		ui_help_key(ui, action);
 		return;
@@ -374,10 +407,14 @@ ui_key(struct ui *ui, int key)
 		} else
 			ui_message(ui, _("Nothing to stop."));
 		break;
+	case KEYS_ACTION_ENTER_COMMAND:
+		prompt_command_start(ui);
+		break;
+	case KEYS_ACTION_FETCH_MAIL:
+		ui_account_fetch(ui);
+		break;
 	case KEYS_ACTION_NONE:
 	case KEYS_ACTION_COUNT:
-		ui_message(ui, _("Key %s is not bound. Press ? for help."),
-		    keys_name(key));
 		break;
 	default:
 		if (ui->pager.active)
@@ -416,16 +453,53 @@ static void
 ui_free(struct ui *ui)
 {
 	prompt_free(ui);
+	prompt_line_free(ui);
 	view_pager_free(ui);
 	model_folder_free(ui->open.model);
 	free(ui->open.folder);
 	free(ui->open.display);
 	free(ui->sidebar_folder);
 	free(ui->message);
+	view_index_pattern_free(ui);
+	free(ui->search);
+	free(ui->start_folder);
+}
+
+/* skua -f ACCOUNT[/FOLDER]: the sidebar's cursor on the account, and the
+ * folder (INBOX by default) to open once the account lists it, which
+ * ui-account.c watches for. main.c checked that the account exists. */
+static void
+ui_start(struct ui *ui, const char *start)
+{
+	struct view_account	*va;
+	const char		*slash;
+	size_t			 i, len;
+
+	if (start == NULL)
+		return;
+	slash = strchr(start, '/');
+	len = slash != NULL ? (size_t)(slash - start) : strlen(start);
+	for (i = 0; i < ui->naccounts; i++) {
+		va = &ui->accounts[i];
+		if (strlen(va->config->name) != len ||
+		    strncmp(va->config->name, start, len) != 0)
+			continue;
+		ui->sidebar_account = i;
+		if (va->worker == NULL) {
+			ui_message(ui, "%s: %s", va->config->name,
+			    va->problem != NULL ? va->problem :
+			    _("not started"));
+			return;
+		}
+		ui->start_account = va;
+		ui->start_folder = xstrdup(slash != NULL && slash[1] != '\0' ?
+		    slash + 1 : "INBOX");
+		return;
+	}
 }
 
 enum ui_status
-ui_run(const struct config *config, char **error)
+ui_run(const struct config *config, const char *start, char **error)
 {
 	struct ui	 ui;
 	struct pollfd	*pfd;
@@ -456,10 +530,11 @@ ui_run(const struct config *config, char **error)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	ui_colors_start();
+	theme_start();
 	log_info("ui started, %zu accounts", config_account_count(config));
 
 	ui_account_start_all(&ui);
+	ui_start(&ui, start);
 	pfd = xcalloc(ui.naccounts + 2, sizeof *pfd);
 	latency_start();
 	while (!ui.quit) {

@@ -11,7 +11,9 @@ enum ui_status {
 };
 
 /* Take the terminal, run until the user quits, give the terminal back.
- * On UI_ERROR *error says why; the caller frees it. */
-enum ui_status	ui_run(const struct config *, char **error);
+ * start is skua -f's ACCOUNT[/FOLDER] to open (an account the config has),
+ * or NULL. On UI_ERROR *error says why; the caller frees it. */
+enum ui_status	ui_run(const struct config *, const char *start,
+		    char **error);
 
 #endif

@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "model-folder.h"
 #include "store-mirror.h"
+#include "theme.h"
 #include "thread.h"
 #include "view.h"
 
@@ -90,7 +91,8 @@ char *
 view_index_status(struct ui *ui)
 {
 	struct view_open	*o = &ui->open;
-	char			*progress, *offline, *line;
+	char			*progress, *offline, *line, *counts, *tagged;
+	char			*limit;
 
 	if (o->running && o->total > 0)
 		progress = xasprintf("  %s: %llu/%llu", o->display,
@@ -105,10 +107,27 @@ view_index_status(struct ui *ui)
 		    o->account->offline_detail : _("no connection"));
 	else
 		offline = xstrdup("");
-	line = xasprintf(_("%s/%s  [%zu messages, %zu unread]%s%s"),
-	    o->account->config->name, o->display,
-	    model_folder_count(o->model), model_folder_unseen(o->model),
-	    progress, offline);
+	if (o->limit_text != NULL)
+		counts = xasprintf(_("%zu of %zu messages"),
+		    model_folder_count(o->model), model_folder_total(o->model));
+	else
+		counts = xasprintf(_("%zu messages"),
+		    model_folder_total(o->model));
+	if (model_folder_tagged(o->model) > 0)
+		tagged = xasprintf(_(", %zu tagged"),
+		    model_folder_tagged(o->model));
+	else
+		tagged = xstrdup("");
+	if (o->limit_text != NULL)
+		limit = xasprintf(_("  limit: %s"), o->limit_text);
+	else
+		limit = xstrdup("");
+	line = xasprintf(_("%s/%s  [%s, %zu unread%s]%s%s%s"),
+	    o->account->config->name, o->display, counts,
+	    model_folder_unseen(o->model), tagged, limit, progress, offline);
+	free(limit);
+	free(tagged);
+	free(counts);
 	free(offline);
 	free(progress);
 	return line;
@@ -119,7 +138,9 @@ index_flags(const struct model_row *r, char *buf)
 {
 	buf[0] = (r->flags & STORE_FLAG_DELETED) ? 'D' :
 	    (r->flags & STORE_FLAG_SEEN) == 0 ? 'N' : ' ';
-	buf[1] = (r->flags & STORE_FLAG_FLAGGED) ? '!' : ' ';
+	/* As mutt: the tag hides the flag while it is on. */
+	buf[1] = r->tagged ? '*' : (r->flags & STORE_FLAG_FLAGGED) ? '!' :
+	    ' ';
 	buf[2] = (r->flags & STORE_FLAG_ANSWERED) ? 'r' : ' ';
 	buf[3] = '\0';
 }
@@ -193,13 +214,22 @@ index_draw_row(struct ui *ui, size_t index, const struct model_row *r,
 {
 	char	flags[INDEX_FLAGS_WIDTH + 1], date[32], sender[256];
 	char	tree[INDEX_TREE_WIDTH + 1];
-	int	attr = A_NORMAL, from_width, rest, subject_width, n;
+	int	from_width, rest, subject_width, n;
+	attr_t	attr = theme_attr(THEME_INDEX);
 
-	if (cursor)
-		attr = ui->focus == VIEW_FOCUS_INDEX ? A_REVERSE : A_UNDERLINE;
+	/* Each state drawn over the last, the cursor over them all. */
 	if ((r->flags & STORE_FLAG_SEEN) == 0)
-		attr |= A_BOLD;
-	attron(attr);
+		attr = theme_over(attr, THEME_INDEX_UNREAD);
+	if (r->flags & STORE_FLAG_FLAGGED)
+		attr = theme_over(attr, THEME_INDEX_FLAGGED);
+	if (r->flags & STORE_FLAG_DELETED)
+		attr = theme_over(attr, THEME_INDEX_DELETED);
+	if (r->tagged)
+		attr = theme_over(attr, THEME_INDEX_TAGGED);
+	if (cursor)
+		attr = theme_over(attr, ui->focus == VIEW_FOCUS_INDEX ?
+		    THEME_INDEX_CURSOR : THEME_INDEX_CURSOR_UNFOCUSED);
+	attrset(attr);
 	draw_blank(y, x, width);
 	index_flags(r, flags);
 	view_index_format_date(date, sizeof date, r->date, now);
@@ -212,7 +242,7 @@ index_draw_row(struct ui *ui, size_t index, const struct model_row *r,
 	if (rest < 10) {
 		/* Too narrow for columns: the subject alone. */
 		draw_text(y, x, width, r->subject);
-		attroff(attr);
+		attrset(A_NORMAL);
 		return;
 	}
 	x++;
@@ -227,9 +257,13 @@ index_draw_row(struct ui *ui, size_t index, const struct model_row *r,
 	n = subject_width / 2 + 1;
 	model_folder_tree(ui->open.model, index, tree,
 	    (size_t)(n < (int)sizeof tree ? n : (int)sizeof tree));
+	/* The cursor's bar stays whole. */
+	if (!cursor)
+		attrset(theme_over(attr, THEME_INDEX_TREE));
 	n = index_draw_tree(y, x, subject_width, tree);
+	attrset(attr);
 	draw_text(y, x + n, subject_width - n, r->subject);
-	attroff(attr);
+	attrset(A_NORMAL);
 }
 
 /* No folder open: the account under the sidebar's cursor. */
@@ -248,9 +282,9 @@ index_draw_account(struct ui *ui, int x, int width, int lines)
 	}
 	va = &ui->accounts[ui->sidebar_account];
 	a = va->config;
-	attron(A_BOLD);
+	attrset(theme_over(theme_attr(THEME_INDEX), THEME_INDEX_TITLE));
 	draw_text(y++, x, width, a->name);
-	attroff(A_BOLD);
+	attrset(theme_attr(THEME_INDEX));
 	y++;
 	line = xasprintf(_("protocol  %s"), config_protocol_name(a->protocol));
 	draw_text(y++, x, width, line);
@@ -363,6 +397,17 @@ index_sort_message(struct ui *ui)
 	}
 }
 
+/* :sort ORDER. */
+void
+view_index_set_sort(struct ui *ui, int sort, int flags)
+{
+	index_prepare(ui);
+	model_folder_set_sort(ui->open.model, (enum model_folder_sort)sort,
+	    flags);
+	index_sort_message(ui);
+	ui->dirty |= VIEW_DIRTY_INDEX | VIEW_DIRTY_STATUS;
+}
+
 /* o and O: the next order, or the same upside down. */
 static void
 index_sort(struct ui *ui, int reverse)
@@ -387,8 +432,8 @@ index_sort(struct ui *ui, int reverse)
 	ui->dirty |= VIEW_DIRTY_STATUS;
 }
 
-void
-view_index_draw(struct ui *ui)
+static void
+index_draw(struct ui *ui)
 {
 	struct view_open	*o = &ui->open;
 	const struct model_row	*r;
@@ -409,7 +454,10 @@ view_index_draw(struct ui *ui)
 	index_prepare(ui);
 	n = model_folder_count(o->model);
 	if (n == 0) {
-		if (o->running)
+		if (o->limit_text != NULL && model_folder_total(o->model) > 0)
+			text = xasprintf(_("No messages match %s (l and Enter "
+			    "shows them all)."), o->limit_text);
+		else if (o->running)
 			text = xasprintf(_("Opening %s..."), o->display);
 		else
 			text = xasprintf(_("No messages in %s."), o->display);
@@ -433,6 +481,15 @@ view_index_draw(struct ui *ui)
 		index_draw_row(ui, i, r, y, x, width, i == selected,
 		    date_width, now);
 	}
+}
+
+/* The index in its theme; rows set their own look and put it back. */
+void
+view_index_draw(struct ui *ui)
+{
+	attrset(theme_attr(THEME_INDEX));
+	index_draw(ui);
+	attrset(A_NORMAL);
 }
 
 int
@@ -480,7 +537,7 @@ view_index_key(struct ui *ui, int action)
 		index_sort(ui, 1);
 		break;
 	default:
-		return 0;
+		return view_index_pattern_key(ui, action);
 	}
 	ui->dirty |= VIEW_DIRTY_INDEX;
 	return 1;

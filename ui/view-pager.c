@@ -1,6 +1,7 @@
 /* view-pager: one message as mutt shows it, over the index: a header block
- * from the index row, the body the worker decoded and sanitised, wrapped to
- * the width with quotes and the signature set apart, then the attachments.
+ * (pager_headers, from the worker's headers and the index row), the body
+ * the worker decoded and sanitised, wrapped to the width with quotes and
+ * the signature set apart, then the attachments.
  * Over the pager, the attachment list saves one to a file, in the
  * background, with progress on the status bar, or fetches it into a
  * private directory for its mailcap viewer or a command it is piped to.
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <wchar.h>
 #include <wctype.h>
@@ -28,10 +30,12 @@
 #include "msg.h"
 #include "render.h"
 #include "run.h"
+#include "theme.h"
 #include "view.h"
 
 #define PAGER_ESCAPE	27
 #define PAGER_TAB	8	/* columns between tab stops */
+#define PAGER_MAX_HEADERS 64	/* in a BACKEND_PART_HEADERS event */
 
 /* How a source line is drawn. */
 enum pager_style {
@@ -41,6 +45,7 @@ enum pager_style {
 	PAGER_SIGNATURE,
 	PAGER_NOTE,		/* "[-- ... --]" */
 	PAGER_ERROR,
+	PAGER_ATTACHMENT,	/* the list after the text */
 };
 
 /* One line before wrapping. */
@@ -85,6 +90,20 @@ pager_changed(struct ui *ui)
 }
 
 static void
+pager_clear_headers(struct view_pager *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nheaders; i++) {
+		free(p->headers[i].name);
+		free(p->headers[i].value);
+	}
+	free(p->headers);
+	p->headers = NULL;
+	p->nheaders = 0;
+}
+
+static void
 pager_clear_message(struct view_pager *p)
 {
 	size_t	i;
@@ -97,6 +116,8 @@ pager_clear_message(struct view_pager *p)
 	free(p->attachments);
 	p->attachments = NULL;
 	p->nattachments = 0;
+	pager_clear_headers(p);
+	view_url_clear(p);
 	free(p->folder);
 	free(p->from);
 	free(p->subject);
@@ -162,7 +183,38 @@ pager_failure(struct msg *m)
 
 /* --- the fetch ----------------------------------------------------------- */
 
-/* MSG_EV_PART: an attachment or the text to show. */
+/* BACKEND_PART_HEADERS: the message's headers, replacing any before. A
+ * count past what a message has is a broken worker: nothing is kept. */
+static void
+pager_headers(struct view_pager *p, struct msg *m)
+{
+	struct view_header	*h;
+	uint32_t		 n, i;
+
+	if (msg_get_u32(m, &n) != MSG_OK || n > PAGER_MAX_HEADERS)
+		return;
+	pager_clear_headers(p);
+	p->headers = xcalloc(n > 0 ? n : 1, sizeof *p->headers);
+	for (i = 0; i < n; i++) {
+		h = &p->headers[p->nheaders];
+		if (msg_get_str(m, &h->name) != MSG_OK ||
+		    msg_get_str(m, &h->value) != MSG_OK) {
+			free(h->name);
+			free(h->value);
+			h->name = h->value = NULL;
+			break;
+		}
+		if (h->name == NULL || h->value == NULL) {
+			free(h->name);
+			free(h->value);
+			h->name = h->value = NULL;
+			continue;
+		}
+		p->nheaders++;
+	}
+}
+
+/* MSG_EV_PART: an attachment, the headers or the text to show. */
 static void
 pager_part(struct ui *ui, struct msg *m)
 {
@@ -208,6 +260,9 @@ pager_part(struct ui *ui, struct msg *m)
 		p->notes = notes;
 		free(section);
 		free(type);
+		break;
+	case BACKEND_PART_HEADERS:
+		pager_headers(p, m);
 		break;
 	default:
 		return;
@@ -468,20 +523,52 @@ pager_add_body(struct view_pager *p)
 		free(p->sources[--p->nsources].text);
 }
 
+/*
+ * The header block: the headers pager_headers names, in its order, labelled
+ * as it spells them (header names, not translated, as skua render does).
+ * Values are the worker's; until they come, From and Subject are the index
+ * row's, which are always shown, as is the Date (the row's, in local time).
+ * Others show only when the message has them.
+ */
+static void
+pager_add_headers(struct view_pager *p, const struct config *config)
+{
+	const char	*list = config_pager_headers(config), *start, *value;
+	char		*label, date[64];
+	size_t		 len, i, first = p->nsources;
+
+	while ((start = render_header_next(&list, &len)) != NULL) {
+		label = xstrndup(start, len);
+		value = NULL;
+		for (i = 0; i < p->nheaders && value == NULL; i++) {
+			if (strcasecmp(p->headers[i].name, label) == 0)
+				value = p->headers[i].value;
+		}
+		if (strcasecmp(label, "Date") == 0) {
+			pager_format_date(date, sizeof date, p->date);
+			value = date;
+		} else if (value == NULL && strcasecmp(label, "From") == 0)
+			value = p->from;
+		else if (value == NULL && strcasecmp(label, "Subject") == 0)
+			value = p->subject;
+		if (value != NULL)
+			pager_add(p, xasprintf("%s: %s", label, value),
+			    PAGER_HEADER, 0);
+		free(label);
+	}
+	if (p->nsources > first)
+		pager_add(p, xstrdup(""), PAGER_BODY, 0);
+}
+
 /* The source lines from the state. */
 static void
-pager_build(struct view_pager *p)
+pager_build(struct view_pager *p, const struct config *config)
 {
 	const char	*notes[8];
-	char		 date[64], done[32], total[32];
+	char		 done[32], total[32];
 	size_t		 i, n;
 
-	pager_format_date(date, sizeof date, p->date);
-	pager_add(p, xasprintf(_("From: %s"), p->from), PAGER_HEADER, 0);
-	pager_add(p, xasprintf(_("Date: %s"), date), PAGER_HEADER, 0);
-	pager_add(p, xasprintf(_("Subject: %s"), p->subject), PAGER_HEADER,
-	    0);
-	pager_add(p, xstrdup(""), PAGER_BODY, 0);
+	pager_add_headers(p, config);
 	if (p->error != NULL)
 		pager_add(p, xasprintf(_("Cannot show this message: %s"),
 		    p->error), PAGER_ERROR, 0);
@@ -505,7 +592,7 @@ pager_build(struct view_pager *p)
 		/* Numbered as in mutt: the text is #1. */
 		pager_add(p, render_attachment_line(i + 2,
 		    p->attachments[i].name, p->attachments[i].type,
-		    p->attachments[i].size), PAGER_NOTE, 0);
+		    p->attachments[i].size), PAGER_ATTACHMENT, 0);
 }
 
 static void
@@ -591,29 +678,52 @@ pager_layout(struct ui *ui)
 
 	pager_area(&width);
 	if (p->sources == NULL)
-		pager_build(p);
+		pager_build(p, ui->config);
 	if (p->width != width)
 		pager_wrap(p, width);
 	if (p->top + lines > p->nlines)
 		p->top = p->nlines > lines ? p->nlines - lines : 0;
 }
 
-static int
+/*
+ * Attributes, one function per kind of line and all of them here, so that
+ * a theme can take them over in one place.
+ */
+
+/* "From:" and the other labels of the header block. */
+static attr_t
+pager_attr_label(void)
+{
+	return theme_attr(THEME_PAGER_HEADER_NAME);
+}
+
+/* Quote levels cycle through the theme's four: "> > >" and ">>>>>" are
+ * both level 3 and 5 looks as 1 does. */
+static attr_t
+pager_attr_quote(int level)
+{
+	return theme_attr(THEME_PAGER_QUOTE1 +
+	    (level - 1) % THEME_PAGER_QUOTES);
+}
+
+static attr_t
 pager_attr(const struct pager_source *s)
 {
 	switch (s->style) {
+	case PAGER_HEADER:
+		return theme_attr(THEME_PAGER_HEADER);
 	case PAGER_QUOTE:
-		if (ui_has_colors())
-			return COLOR_PAIR(VIEW_COLOR_QUOTE +
-			    (s->level - 1) % VIEW_COLOR_QUOTES);
-		return A_DIM;
+		return pager_attr_quote(s->level > 0 ? s->level : 1);
 	case PAGER_SIGNATURE:
-		return A_DIM;
+		return theme_attr(THEME_PAGER_SIGNATURE);
 	case PAGER_NOTE:
+		return theme_attr(THEME_PAGER_NOTE);
 	case PAGER_ERROR:
-		return A_BOLD;
+		return theme_attr(THEME_ERROR);
+	case PAGER_ATTACHMENT:
+		return theme_attr(THEME_PAGER_ATTACHMENT);
 	default:
-		return A_NORMAL;
+		return theme_attr(THEME_PAGER);
 	}
 }
 
@@ -623,17 +733,20 @@ pager_draw_line(const struct view_pager *p, const struct pager_line *l,
 {
 	const struct pager_source	*s = &p->sources[l->source];
 	char				*piece, *colon;
-	int				 attr = pager_attr(s), cols = 0;
+	attr_t				 attr = pager_attr(s);
+	int				 cols = 0;
 
 	piece = xstrndup(s->text + l->offset, l->length);
 	if (s->style == PAGER_HEADER && l->offset == 0 &&
 	    (colon = strchr(piece, ':')) != NULL) {
 		colon[0] = '\0';
-		attron(A_BOLD);
+		attron(pager_attr_label());
 		cols = draw_text(y, x, width, piece);
 		cols += draw_text(y, x + cols, width - cols, ":");
-		attroff(A_BOLD);
+		attroff(pager_attr_label());
+		attron(attr);
 		draw_text(y, x + cols, width - cols, colon + 1);
+		attroff(attr);
 	} else {
 		attron(attr);
 		draw_text(y, x, width, piece);
@@ -656,11 +769,11 @@ attach_draw(struct ui *ui)
 	x = pager_area(&width);
 	if (lines < 3)
 		return;
-	attron(A_BOLD);
+	attron(theme_attr(THEME_ATTACH_TITLE));
 	line = xasprintf(_("Attachments of: %s"), p->subject);
 	draw_text(0, x, width, line);
 	free(line);
-	attroff(A_BOLD);
+	attroff(theme_attr(THEME_ATTACH_TITLE));
 	if (p->nattachments == 0) {
 		draw_text(2, x, width, p->running ? _("Loading...") :
 		    _("This message has no attachments."));
@@ -681,10 +794,10 @@ attach_draw(struct ui *ui)
 		    a->name != NULL && *a->name != '\0' ? a->name :
 		    _("(no name)"), a->type, size);
 		if (i == p->selected)
-			attron(A_REVERSE);
+			attron(theme_attr(THEME_ATTACH_CURSOR));
 		draw_text_padded(y, x - 1, width + 1, line);
 		if (i == p->selected)
-			attroff(A_REVERSE);
+			attroff(theme_attr(THEME_ATTACH_CURSOR));
 		free(line);
 	}
 }
@@ -697,10 +810,16 @@ view_pager_draw(struct ui *ui)
 	int			 x, width, y, lines = ui_main_lines();
 
 	x = pager_area(&width);
+	attron(theme_attr(THEME_PAGER));
 	for (y = 0; y < lines; y++)
 		draw_blank(y, x - 1, COLS - x + 1);
+	attroff(theme_attr(THEME_PAGER));
 	if (lines <= 0)
 		return;
+	if (p->url_list) {
+		view_url_draw(ui);
+		return;
+	}
 	if (p->attach) {
 		attach_draw(ui);
 		return;
@@ -1135,7 +1254,9 @@ view_pager_prompt_draw(struct ui *ui)
 		return;
 	label = p->prompt_pipe ? _("Pipe to: ") : _("Save to: ");
 	draw_blank(LINES - 1, 0, COLS);
+	attron(theme_attr(THEME_PROMPT));
 	x = draw_text(LINES - 1, 0, COLS - 1, label);
+	attroff(theme_attr(THEME_PROMPT));
 	room = COLS - 1 - x;
 	while (*shown != '\0' && draw_columns(shown) > room) {
 		shown++;
@@ -1253,6 +1374,8 @@ view_pager_key(struct ui *ui, int action)
 	size_t			 lines = (size_t)ui_main_lines(), last;
 	size_t			 page = lines > 1 ? lines - 1 : 1;
 
+	if (p->url_list)
+		return view_url_key(ui, action);
 	if (p->attach)
 		return attach_key(ui, action);
 	pager_layout(ui);
@@ -1291,6 +1414,9 @@ view_pager_key(struct ui *ui, int action)
 		break;
 	case KEYS_ACTION_VIEW_ATTACHMENTS:
 		p->attach = 1;
+		break;
+	case KEYS_ACTION_VIEW_URLS:
+		view_url_open(ui);
 		break;
 	case KEYS_ACTION_EXIT:
 		view_pager_close(ui);

@@ -14,6 +14,7 @@
 #include "model-folder.h"
 #include "store-mirror.h"
 #include "summary.h"
+#include "theme.h"
 #include "view.h"
 
 /* Groups, in sidebar order; a folder's children follow it. */
@@ -380,22 +381,24 @@ sidebar_set_cursor(struct ui *ui, size_t index)
 	ui->dirty |= VIEW_DIRTY_SIDEBAR | VIEW_DIRTY_INDEX;
 }
 
-/* The counts to show: the model's for the open folder, else the list's. */
-static void
+/* The counts to show: the model's for the open folder, else the list's;
+ * the number unread. */
+static size_t
 sidebar_counts(struct ui *ui, struct view_account *va,
     const struct view_folder *f, char *buf, size_t len)
 {
 	size_t	total = f->total, unseen = f->unseen;
 
 	if (ui->open.account == va && strcmp(ui->open.folder, f->name) == 0 &&
-	    (ui->open.loaded || model_folder_count(ui->open.model) > 0)) {
-		total = model_folder_count(ui->open.model);
+	    (ui->open.loaded || model_folder_total(ui->open.model) > 0)) {
+		total = model_folder_total(ui->open.model);
 		unseen = model_folder_unseen(ui->open.model);
 	}
 	if (unseen > 0)
 		snprintf(buf, len, "%zu/%zu", unseen, total);
 	else
 		snprintf(buf, len, "%zu", total);
+	return unseen;
 }
 
 static void
@@ -405,43 +408,57 @@ sidebar_draw_entry(struct ui *ui, const struct sidebar_entry *e, int y,
 	struct view_account		*va = &ui->accounts[e->account];
 	const struct view_folder	*f;
 	char				 counts[32];
-	int				 x, right, attr = A_NORMAL, open;
+	int				 x, right, open;
+	size_t				 unseen = 0;
+	attr_t				 attr = theme_attr(THEME_SIDEBAR);
+	enum theme_element		 over = THEME_SIDEBAR_CURSOR;
 
-	if (cursor)
-		attr = ui->focus == VIEW_FOCUS_SIDEBAR ? A_REVERSE :
-		    A_UNDERLINE;
+	/* The cursor goes over the line's own look, after the rest. */
+	if (ui->focus != VIEW_FOCUS_SIDEBAR)
+		over = THEME_SIDEBAR_CURSOR_UNFOCUSED;
 	switch (e->kind) {
 	case SIDEBAR_ACCOUNT:
-		attron(attr | A_BOLD);
+		attr = theme_over(attr, THEME_SIDEBAR_ACCOUNT);
+		if (cursor)
+			attr = theme_over(attr, over);
+		attrset(attr);
 		draw_blank(y, 0, width);
 		right = 0;
 		if (va->offline) {
+			attrset(theme_over(attr, THEME_SIDEBAR_OFFLINE));
 			right = draw_columns(_("offline"));
 			draw_text(y, width - right - 1, right, _("offline"));
+			attrset(attr);
 		}
 		draw_text(y, 1, width - 2 - (right ? right + 1 : 0),
 		    va->config->name);
-		attroff(attr | A_BOLD);
+		attrset(A_NORMAL);
 		break;
 	case SIDEBAR_INFO:
-		attron(A_DIM);
+		attrset(theme_over(attr, THEME_SIDEBAR_INFO));
 		draw_blank(y, 0, width);
 		draw_text(y, 2, width - 2, va->problem);
-		attroff(A_DIM);
+		attrset(A_NORMAL);
 		break;
 	case SIDEBAR_FOLDER:
 		f = &va->folders[e->folder];
 		open = ui->open.account == va &&
 		    strcmp(ui->open.folder, f->name) == 0;
+		if (!f->noselect)
+			unseen = sidebar_counts(ui, va, f, counts,
+			    sizeof counts);
+		if (unseen > 0)
+			attr = theme_over(attr, THEME_SIDEBAR_UNREAD);
 		if (f->noselect)
-			attr |= A_DIM;
+			attr = theme_over(attr, THEME_SIDEBAR_NOSELECT);
 		if (open)
-			attr |= A_BOLD;
-		attron(attr);
+			attr = theme_over(attr, THEME_SIDEBAR_OPEN);
+		if (cursor)
+			attr = theme_over(attr, over);
+		attrset(attr);
 		draw_blank(y, 0, width);
 		right = 0;
 		if (!f->noselect) {
-			sidebar_counts(ui, va, f, counts, sizeof counts);
 			right = (int)strlen(counts);
 			if (right < width - 4)
 				draw_text(y, width - right - 1, right, counts);
@@ -453,7 +470,7 @@ sidebar_draw_entry(struct ui *ui, const struct sidebar_entry *e, int y,
 			x = width / 2;
 		draw_text(y, x, width - x - 1 - (right ? right + 1 : 0),
 		    f->label);
-		attroff(attr);
+		attrset(A_NORMAL);
 		break;
 	}
 }
@@ -481,10 +498,15 @@ view_sidebar_draw(struct ui *ui)
 		if (i < sidebar_nentries)
 			sidebar_draw_entry(ui, &sidebar_entries[i], y,
 			    width - 1, i == cursor);
-		else
+		else {
+			attrset(theme_attr(THEME_SIDEBAR));
 			draw_blank(y, 0, width - 1);
+			attrset(A_NORMAL);
+		}
 	}
+	attrset(theme_over(theme_attr(THEME_SIDEBAR), THEME_SIDEBAR_BORDER));
 	mvvline(0, width - 1, ACS_VLINE, lines);
+	attrset(A_NORMAL);
 }
 
 /* The next selectable line from index in direction step, or index. */

@@ -13,6 +13,8 @@ struct config;
 struct config_account;
 struct model_folder;
 struct msg;
+struct pattern;
+struct prompt_line;
 struct pollfd;
 struct summary_folder;
 
@@ -23,10 +25,6 @@ struct summary_folder;
 #define VIEW_DIRTY_MESSAGE	0x08
 #define VIEW_DIRTY_CLEAR	0x10	/* erase first: resize, overlays */
 #define VIEW_DIRTY_ALL		0x1f
-
-/* Colour pairs, when the terminal has colours: quotes by level. */
-#define VIEW_COLOR_QUOTE	1
-#define VIEW_COLOR_QUOTES	3
 
 /* The bottom two lines: the status bar, then messages and prompts. */
 #define VIEW_BOTTOM_LINES	2
@@ -83,6 +81,8 @@ struct view_open {
 	uint64_t		 total;
 	size_t			 top;		/* first row on screen */
 	int			 sorted;	/* the config's sort applied */
+	struct pattern		*limit;		/* NULL: every row shown */
+	char			*limit_text;	/* as typed, for the status */
 };
 
 /* An attachment of the message in the pager, as the worker listed it. */
@@ -91,6 +91,12 @@ struct view_attachment {
 	char		*name;		/* may be NULL */
 	char		*type;
 	uint64_t	 size;
+};
+
+/* A header of the message in the pager, as the worker sent it. */
+struct view_header {
+	char		*name;
+	char		*value;
 };
 
 struct pager_source;
@@ -111,6 +117,7 @@ enum view_save_kind {
 struct view_pager {
 	int			 active;	/* shown instead of the index */
 	int			 attach;	/* the attachment list is shown */
+	int			 url_list;	/* the URL list is shown */
 
 	struct view_account	*account;
 	char			*folder;
@@ -128,6 +135,8 @@ struct view_pager {
 	uint32_t		 notes;		/* BACKEND_NOTE_* */
 	struct view_attachment	*attachments;
 	size_t			 nattachments;
+	struct view_header	*headers;	/* NULL until they come */
+	size_t			 nheaders;
 
 	/* Lines as built from the above, and cut to the width. */
 	struct pager_source	*sources;
@@ -139,6 +148,11 @@ struct view_pager {
 
 	size_t			 selected;	/* in the attachment list */
 	size_t			 attach_top;
+
+	char			**urls;		/* in the URL list */
+	size_t			 nurls;
+	size_t			 url_selected;
+	size_t			 url_top;
 
 	struct view_account	*save_account;	/* a save, while running */
 	uint32_t		 save_request;
@@ -188,6 +202,7 @@ struct ui {
 	int			 dirty;		/* VIEW_DIRTY_* */
 	int			 quit;
 	char			*message;	/* bottom line, until a key */
+	int			 message_error;	/* it says something failed */
 	int			 help;		/* showing the help screen */
 	size_t			 help_top;
 
@@ -197,14 +212,26 @@ struct ui {
 	size_t			 nquestions;
 	char			 answer[1024];	/* typed so far */
 	size_t			 answer_len;
+
+	struct prompt_line	*line;		/* a line being typed, or NULL */
+	int			 tag_prefix;	/* ; pressed: the next action is
+						   for the tagged messages */
+	char			*search;	/* the last search, for n */
+	int			 search_backward;
+	/* skua -f: the folder to open once its account lists it. */
+	struct view_account	*start_account;
+	char			*start_folder;
 };
 
 /* ui.c */
 void	ui_message(struct ui *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	ui_error(struct ui *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Do what action does in the view that has the focus, as its key would. */
+void	ui_action(struct ui *, int action);
 int	ui_sidebar_width(void);
 int	ui_main_lines(void);
-int	ui_has_colors(void);
 
 /* draw.c: text on the screen by columns, never bytes. */
 int	draw_text(int y, int x, int width, const char *text);
@@ -227,6 +254,8 @@ void	ui_account_cancel_open(struct ui *);
  * refresh, the open folder syncs, so other devices' changes show. */
 int	ui_account_check_timeout(struct ui *);
 void	ui_account_check(struct ui *);
+/* fetch-mail: check every account now (a POP3 account downloads). */
+void	ui_account_fetch(struct ui *);
 int	ui_account_common(struct view_account *, struct msg *);
 
 /* view-sidebar.c */
@@ -242,6 +271,8 @@ void	view_sidebar_free(struct view_account *);
 void	view_index_draw(struct ui *);
 int	view_index_key(struct ui *, int action);
 void	view_index_format_date(char *, size_t, int64_t, int64_t now);
+/* :sort ORDER: model_folder_set_sort's sort and flags, and say so. */
+void	view_index_set_sort(struct ui *, int sort, int flags);
 void	view_index_sender(const char *from, char *, size_t);
 char	*view_index_status(struct ui *);
 
@@ -259,6 +290,37 @@ void	view_pager_prompt_key(struct ui *, int key);
 void	view_pager_prompt_draw(struct ui *);
 void	view_pager_free(struct ui *);
 
+/* view-url.c: the URL list over the pager, from the text shown. */
+void	view_url_open(struct ui *);
+void	view_url_draw(struct ui *);
+int	view_url_key(struct ui *, int action);
+void	view_url_clear(struct view_pager *);
+
+/* view-index-pattern.c: the index's limit, search and tags, and what
+ * the tag prefix (;) applies to them. */
+int	view_index_pattern_key(struct ui *, int action);
+void	view_index_pattern_tagged(struct ui *, int action);
+void	view_index_pattern_limit(struct ui *, const char *text);
+void	view_index_pattern_search(struct ui *, const char *text,
+	    int backward);
+void	view_index_pattern_tag(struct ui *, const char *text, int on);
+/* Another folder: its limit goes, as in mutt. */
+void	view_index_pattern_reset(struct ui *);
+void	view_index_pattern_free(struct ui *);
+
+/* prompt-line.c: a line typed for the interface (a pattern, a command). */
+typedef void (*prompt_line_cb)(struct ui *, const char *line, void *arg);
+void	prompt_line_start(struct ui *, const char *label, const char *text,
+	    prompt_line_cb, void *arg);
+int	prompt_line_active(const struct ui *);
+void	prompt_line_key(struct ui *, int key);
+void	prompt_line_draw(struct ui *);
+void	prompt_line_free(struct ui *);
+
+/* prompt-command.c: the command line after : (enter-command). */
+void	prompt_command_start(struct ui *);
+void	prompt_command_run(struct ui *, const char *line);
+
 /* prompt.c */
 void	prompt_add(struct ui *, struct view_account *, uint32_t request,
 	    uint32_t id, uint32_t kind, const char *text);
@@ -267,5 +329,9 @@ int	prompt_active(const struct ui *);
 void	prompt_key(struct ui *, int key);
 void	prompt_draw(struct ui *);
 void	prompt_free(struct ui *);
+/* The answer ("yes", "no", "once", "always") that key gives a CONFIRM or
+ * CERTIFICATE question: the translation's letters, or English; NULL for
+ * any other key. Also for skua sync, which has no screen. */
+const char *prompt_choice(uint32_t kind, int key);
 
 #endif

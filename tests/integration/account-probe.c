@@ -23,6 +23,7 @@
 static int	 finished, result = 1;
 static const char *trust_answer = "no";
 static const char *confirm_answer = "n";
+static int	 every_row;	/* -r: a ROW line per row too */
 
 static long
 elapsed_ms(void)
@@ -46,14 +47,24 @@ reply(struct account *a, struct msg *m, void *arg)
 	uint32_t		attachments = 0;
 	const char		*answer;
 	uint64_t		done, total;
-	char			*text = NULL;
+	char			*text = NULL, *rows = NULL;
+	size_t			rowslen = 0;
+	FILE			*rowsf = NULL;
 
 	printf("%ld ", elapsed_ms());
 	switch (msg_type(m)) {
 	case MSG_EV_ROWS:
 		msg_get_u32(m, &n);
 		printf("ROWS %u", n);
+		if (every_row)
+			rowsf = open_memstream(&rows, &rowslen);
 		for (u = 0; u < n && summary_read(m, &s) == MSG_OK; u++) {
+			if (rowsf != NULL)
+				fprintf(rowsf, "\nROW uid %u flags %u "
+				    "attachments %d from %s subject %s", s.uid,
+				    s.flags, s.attachments, s.from != NULL ?
+				    s.from : "", s.subject != NULL ?
+				    s.subject : "");
 			if (u == 0 || s.uid > maxuid)
 				maxuid = s.uid;
 			attachments += s.attachments != 0;
@@ -63,6 +74,11 @@ reply(struct account *a, struct msg *m, void *arg)
 			summary_clear(&s);
 		}
 		printf(" max-uid %u attachments %u", maxuid, attachments);
+		if (rowsf != NULL) {
+			fclose(rowsf);
+			printf("%s", rows != NULL ? rows : "");
+			free(rows);
+		}
 		break;
 	case MSG_EV_FOLDER:
 		if (summary_folder_read(m, &f) == MSG_OK) {
@@ -97,6 +113,19 @@ reply(struct account *a, struct msg *m, void *arg)
 			printf("%s", text != NULL ? text : "");
 			free(section);
 			free(type);
+		} else if (kind == BACKEND_PART_HEADERS) {
+			char	*name = NULL, *value = NULL;
+
+			msg_get_u32(m, &n);
+			printf("HEADERS %u", n);
+			for (u = 0; u < n && msg_get_str(m, &name) == MSG_OK &&
+			    msg_get_str(m, &value) == MSG_OK; u++) {
+				printf("\nHEADER %s: %s", name, value);
+				free(name);
+				free(value);
+				name = value = NULL;
+			}
+			free(name);
 		} else {
 			char	*section = NULL, *name = NULL, *type = NULL;
 
@@ -144,8 +173,11 @@ reply(struct account *a, struct msg *m, void *arg)
 		finished = 1;
 		break;
 	default:
-		printf("REPLY %d", (int)msg_type(m));
-		finished = 1;
+		/* An event this probe does not print is not the end. */
+		printf("%s %d", msg_is_final(m) ? "REPLY" : "EVENT",
+		    (int)msg_type(m));
+		if (msg_is_final(m))
+			finished = 1;
 		break;
 	}
 	printf("\n");
@@ -198,8 +230,10 @@ main(int argc, char **argv)
 	char				*errors = NULL;
 	int				 ch, t;
 
-	while ((ch = getopt(argc, argv, "t:y")) != -1) {
-		if (ch == 't')
+	while ((ch = getopt(argc, argv, "rt:y")) != -1) {
+		if (ch == 'r')
+			every_row = 1;
+		else if (ch == 't')
 			trust_answer = optarg;
 		else if (ch == 'y')
 			confirm_answer = "y";
@@ -209,7 +243,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 3) {
-		fprintf(stderr, "usage: account-probe [-t once|always|no] "
+		fprintf(stderr, "usage: account-probe [-ry] [-t once|always|no] "
 		    "config account COMMAND [+ COMMAND...]\n"
 		    "commands: list | open FOLDER | sync [FOLDER] | fetch "
 		    "FOLDER UID [SECTION] | save FOLDER UID SECTION PATH | "

@@ -52,7 +52,7 @@ export XDG_CONFIG_HOME=$home/xdg
 mkdir -p "$XDG_CONFIG_HOME/skua"
 conf "[account x]" "protocol = imap" "host = h" "user = u"
 cp "$home/test.conf" "$XDG_CONFIG_HOME/skua/config"
-expect 0 "$XDG_CONFIG_HOME/skua/config: OK, 1 accounts" "$SKUA" --check-config
+expect 0 "$XDG_CONFIG_HOME/skua/config: OK, 1 account" "$SKUA" --check-config
 
 # Bad lines: file, line, what was expected, the nearest key.
 conf "[account work]" "protocol = imap" "hots = imap.example.org" "user = u"

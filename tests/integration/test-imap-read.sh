@@ -43,6 +43,9 @@ grep -q "TEXT section 1 type text/plain" <<<"$out" &&
 grep -q "ATTACHMENT section 2 name archive-3MB.zip type application/zip" \
 	<<<"$out" && ok "attachment listed with name, type and size" ||
 	fail "attachment list: $out"
+grep -qx "HEADER Subject: Big attachment (3 MB)" <<<"$out" &&
+	grep -qx "HEADER To: Skua User <skua@example.test>" <<<"$out" &&
+	ok "the headers come with the text" || fail "headers: $out"
 [ -n "$bytes" ] && [ "$bytes" -lt 16384 ] &&
 	ok "server sent $bytes bytes for it (the attachment was not fetched)" ||
 	fail "opening it cost $bytes bytes"

@@ -194,6 +194,31 @@ else
 	fail "several files"
 fi
 
+# pager_headers: the header block as configured, in its order and
+# spelling, any header the message has; a name that cannot be one is
+# passed over.
+cat >"$home/headers.eml" <<'EML'
+From: Alice <alice@example.org>
+To: bob@example.net
+Reply-To: =?UTF-8?Q?L=C3=A9a?= <lea@example.org>
+X-Mailer: skua-test 1.0
+Subject: Headers
+Date: Mon, 06 Jan 2025 09:00:00 +0000
+
+Text.
+EML
+printf 'pager_headers = Subject, reply-to X-Mailer Bcc Bad:Name\n' \
+	>"$home/headers.conf"
+printf 'Subject: Headers\nreply-to: L\303\251a <lea@example.org>\nX-Mailer: skua-test 1.0\n\nText.\n' \
+	>"$home/headers.want"
+if "$SKUA" -F "$home/headers.conf" render "$home/headers.eml" \
+    >"$home/out" 2>"$home/err" && diff -u "$home/headers.want" "$home/out"
+then
+	echo "ok: pager_headers"
+else
+	fail "pager_headers: $(cat "$home/err")"
+fi
+
 # Errors: a missing file, no file at all.
 "$SKUA" render "$home/missing.eml" >/dev/null 2>"$home/err"
 status=$?

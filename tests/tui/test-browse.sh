@@ -133,7 +133,9 @@ sleep 0.3
 tui_screen | grep -qF "$RIG_PASS" && tui_fail "the password was echoed"
 tui_keys Enter
 tui_wait "Réunions" 20
-tui_wait "(POP3: not supported yet)"
+# The POP3 account lists its local store (empty: nothing fetched yet).
+tui_wait " old "
+wait_until 10 line_has "$(($(line_of " old ") + 1))" "  INBOX"
 tui_wait "2 accounts"
 # INBOX, then the special uses in order, then the rest, indented.
 prev=0

@@ -1,7 +1,8 @@
 /* test-model-folder: the UI's rows of an open folder: upsert by uid, flags,
  * vanished rows and resets, newest-first order with ties broken by uid, the
  * other orders (threads with their tree, sender, subject, size, reversed), a
- * selection that stays on its message, malformed events, and 100,000 rows. */
+ * selection that stays on its message, malformed events, and 100,000 rows;
+ * a limit over the rows (new ones respecting it), tags and search. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -815,6 +816,307 @@ test_many_threads(void **state)
 	model_folder_free(mf);
 }
 
+/* Limits and searches below: the subject holds arg. */
+static int
+subject_has(const struct model_row *r, void *arg)
+{
+	return r->subject != NULL && strstr(r->subject, arg) != NULL;
+}
+
+static int
+uid_multiple(const struct model_row *r, void *arg)
+{
+	return r->uid % *(const uint32_t *)arg == 0;
+}
+
+static int
+is_tagged(const struct model_row *r, void *arg)
+{
+	(void)arg;
+	return r->tagged;
+}
+
+static int
+is_unseen(const struct model_row *r, void *arg)
+{
+	(void)arg;
+	return (r->flags & STORE_FLAG_SEEN) == 0;
+}
+
+static void
+test_limit(void **state)
+{
+	struct model_folder	*mf = model_folder_new();
+	struct summary		 s[2];
+	uint32_t		 gone[2];
+	size_t			 index;
+	uint32_t		 i;
+
+	/* Order: 10 9 8 ... 1; odd uids are "odd", even ones "even". */
+	for (i = 1; i <= 10; i++)
+		upsert1(mf, i, 100 * i, i % 2 ? 0 : STORE_FLAG_SEEN,
+		    i % 2 ? "odd" : "even");
+	assert_false(model_folder_is_limited(mf));
+	assert_int_equal(model_folder_matches(mf, subject_has, "odd"), 5);
+	model_folder_select(mf, 2);			/* uid 8, even */
+	assert_int_equal(model_folder_limit(mf, subject_has, "odd"), 5);
+	assert_true(model_folder_is_limited(mf));
+	assert_int_equal(model_folder_count(mf), 5);
+	assert_int_equal(model_folder_total(mf), 10);
+	assert_int_equal(model_folder_unseen(mf), 5);
+	assert_string_equal(uids(mf), "9 7 5 3 1");
+	assert_view(mf);
+	/* Its row hidden, the selection went to the next one shown. */
+	assert_int_equal(model_folder_selected_uid(mf), 7);
+	assert_int_equal(model_folder_selected(mf), 1);
+	/* Hidden rows are found, but have no index. */
+	assert_non_null(model_folder_find(mf, 8));
+	assert_false(model_folder_index_of(mf, 8, &index));
+	assert_true(model_folder_index_of(mf, 3, &index));
+	assert_int_equal(index, 3);
+	model_folder_move(mf, 100);
+	assert_int_equal(model_folder_selected_uid(mf), 1);
+	model_folder_select(mf, 100);
+	assert_int_equal(model_folder_selected_uid(mf), 1);
+
+	/* New rows respect the limit, both ways. */
+	s[0] = row(11, 1100, 0, "x", "odd one");
+	s[1] = row(12, 1200, 0, "x", "even one");
+	model_folder_upsert(mf, s, 2);
+	assert_string_equal(uids(mf), "11 9 7 5 3 1");
+	assert_int_equal(model_folder_total(mf), 12);
+	/* A row that no longer matches stays, as in mutt... */
+	model_folder_set_flags(mf, 9, STORE_FLAG_SEEN);
+	upsert1(mf, 7, 700, 0, "renamed");
+	assert_string_equal(uids(mf), "11 9 7 5 3 1");
+	/* ...until the limit is set again. */
+	model_folder_limit(mf, subject_has, "odd");
+	assert_string_equal(uids(mf), "11 9 5 3 1");
+
+	/* Rows going: the selection moves to the row that took its place. */
+	model_folder_select(mf, 2);			/* uid 5 */
+	gone[0] = 5;
+	gone[1] = 12;
+	model_folder_remove(mf, gone, 2);
+	assert_string_equal(uids(mf), "11 9 3 1");
+	assert_int_equal(model_folder_selected_uid(mf), 3);
+	assert_view(mf);
+
+	/* Upside down, and other orders: the limit holds. */
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_DATE, MODEL_FOLDER_REVERSE);
+	assert_string_equal(uids(mf), "1 3 9 11");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_SUBJECT, 0);
+	assert_int_equal(model_folder_count(mf), 4);
+	assert_string_equal(model_folder_row(mf, 0)->subject, "odd");
+	assert_string_equal(model_folder_row(mf, 3)->subject, "odd one");
+	assert_view(mf);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_THREAD, 0);
+	assert_int_equal(model_folder_count(mf), 4);
+	assert_view(mf);
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_DATE, 0);
+
+	/* A reset (or another folder) keeps the limit, as the order. */
+	model_folder_clear(mf);
+	assert_true(model_folder_is_limited(mf));
+	assert_int_equal(model_folder_count(mf), 0);
+	assert_null(model_folder_row(mf, 0));
+	model_folder_move(mf, 1);
+	model_folder_select(mf, 0);
+	for (i = 1; i <= 6; i++)
+		upsert1(mf, i, 100 * i, 0, i % 3 ? "odd" : "even");
+	assert_string_equal(uids(mf), "5 4 2 1");
+
+	/* No limit: every row again, in the date order's own array. */
+	model_folder_select(mf, 1);			/* uid 4 */
+	assert_int_equal(model_folder_limit(mf, NULL, NULL), 6);
+	assert_false(model_folder_is_limited(mf));
+	assert_string_equal(uids(mf), "6 5 4 3 2 1");
+	assert_int_equal(model_folder_selected_uid(mf), 4);
+	assert_consistent(mf);
+
+	/* A limit that shows nothing: an empty index, the rows still there;
+	 * the selection is lost. */
+	model_folder_limit(mf, subject_has, "none");
+	assert_int_equal(model_folder_count(mf), 0);
+	assert_int_equal(model_folder_selected_uid(mf), 0);
+	model_folder_limit(mf, NULL, NULL);
+	assert_int_equal(model_folder_count(mf), 6);
+	model_folder_free(mf);
+	(void)state;
+}
+
+/* Rows streaming in under a limit while deferring: the view shows the
+ * ones that match, the rest wait for the rebuild. */
+static void
+test_limit_defer(void **state)
+{
+	struct model_folder	*a = model_folder_new();
+	struct model_folder	*b = model_folder_new();
+	size_t			 i, n = 20000;
+	uint32_t		 seven = 7;
+
+	model_folder_limit(a, uid_multiple, &seven);
+	model_folder_defer(a, 1);
+	load_threads(a, n, 500, 1);
+	model_folder_defer(a, 0);
+	load_threads(b, n, n, 0);
+	model_folder_limit(b, uid_multiple, &seven);
+	assert_int_equal(model_folder_count(a), model_folder_count(b));
+	assert_int_equal(model_folder_count(a), n / 7);
+	assert_int_equal(model_folder_total(a), n);
+	for (i = 0; i < model_folder_count(a); i++)
+		assert_int_equal(model_folder_row(a, i)->uid,
+		    model_folder_row(b, i)->uid);
+	assert_view(a);
+	model_folder_free(a);
+	model_folder_free(b);
+	(void)state;
+}
+
+static void
+test_tags(void **state)
+{
+	struct model_folder	*mf = model_folder_new();
+	uint32_t		*tagged, gone = 4;
+	size_t			 n;
+	uint32_t		 i;
+
+	for (i = 1; i <= 6; i++)
+		upsert1(mf, i, 100 * i, i % 2 ? 0 : STORE_FLAG_SEEN,
+		    i % 2 ? "odd" : "even");
+	assert_int_equal(model_folder_tagged(mf), 0);
+	assert_null(model_folder_tagged_uids(mf, &n));
+	assert_int_equal(n, 0);
+	assert_true(model_folder_tag(mf, 2, 1));
+	assert_true(model_folder_tag(mf, 2, 1));	/* twice: one tag */
+	assert_true(model_folder_tag(mf, 5, 1));
+	assert_false(model_folder_tag(mf, 99, 1));
+	assert_int_equal(model_folder_tagged(mf), 2);
+	assert_true(model_folder_find(mf, 2)->tagged);
+	assert_false(model_folder_find(mf, 3)->tagged);
+	tagged = model_folder_tagged_uids(mf, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(tagged[0], 5);
+	assert_int_equal(tagged[1], 2);
+	free(tagged);
+	/* A new version of the row keeps its tag. */
+	upsert1(mf, 2, 200, STORE_FLAG_SEEN, "even, again");
+	assert_true(model_folder_find(mf, 2)->tagged);
+	assert_true(model_folder_tag(mf, 5, 0));
+	assert_int_equal(model_folder_tagged(mf), 1);
+
+	/* By pattern: the rows shown only. */
+	assert_int_equal(model_folder_tag_matching(mf, is_unseen, NULL, 1), 3);
+	assert_int_equal(model_folder_tagged(mf), 4);
+	model_folder_limit(mf, is_tagged, NULL);
+	assert_string_equal(uids(mf), "5 3 2 1");
+	/* Untagging leaves the rows under a limit to tagged ones. */
+	assert_int_equal(model_folder_tag_matching(mf, subject_has, "even",
+	    0), 1);
+	assert_string_equal(uids(mf), "5 3 2 1");
+	assert_int_equal(model_folder_tagged(mf), 3);
+	model_folder_limit(mf, subject_has, "odd");
+	assert_int_equal(model_folder_tag_matching(mf, is_unseen, NULL, 0), 3);
+	assert_int_equal(model_folder_tagged(mf), 0);
+	model_folder_limit(mf, NULL, NULL);
+	assert_int_equal(model_folder_tag_matching(mf, subject_has, "", 1), 6);
+	/* ; applies to the tagged rows shown, in the order shown. */
+	model_folder_limit(mf, subject_has, "even");
+	model_folder_set_sort(mf, MODEL_FOLDER_SORT_DATE,
+	    MODEL_FOLDER_REVERSE);
+	tagged = model_folder_tagged_uids(mf, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(tagged[0], 2);
+	assert_int_equal(tagged[2], 6);
+	free(tagged);
+	/* Rows going take their tags with them; a reset takes them all. */
+	model_folder_remove(mf, &gone, 1);
+	assert_int_equal(model_folder_tagged(mf), 5);
+	model_folder_clear(mf);
+	assert_int_equal(model_folder_tagged(mf), 0);
+	upsert1(mf, 1, 100, 0, "even");
+	assert_false(model_folder_find(mf, 1)->tagged);
+	model_folder_free(mf);
+	(void)state;
+}
+
+static void
+test_search(void **state)
+{
+	struct model_folder	*mf = model_folder_new();
+	size_t			 found = 99;
+	int			 wrapped = -1;
+	uint32_t		 i;
+
+	assert_false(model_folder_search(mf, 0, 0, subject_has, "x", &found,
+	    &wrapped));
+	/* Order: 8 7 ... 1; "hit" on 6, 3 and 1. */
+	for (i = 1; i <= 8; i++)
+		upsert1(mf, i, 100 * i, 0, i == 6 || i == 3 || i == 1 ?
+		    "a hit" : "a miss");
+	assert_true(model_folder_search(mf, 0, 0, subject_has, "hit", &found,
+	    &wrapped));
+	assert_int_equal(found, 2);
+	assert_false(wrapped);
+	assert_true(model_folder_search(mf, 2, 0, subject_has, "hit", &found,
+	    &wrapped));
+	assert_int_equal(found, 5);
+	assert_true(model_folder_search(mf, 7, 0, subject_has, "hit", &found,
+	    &wrapped));
+	assert_int_equal(found, 2);
+	assert_true(wrapped);
+	assert_true(model_folder_search(mf, 5, 1, subject_has, "hit", &found,
+	    &wrapped));
+	assert_int_equal(found, 2);
+	assert_false(wrapped);
+	assert_true(model_folder_search(mf, 2, 1, subject_has, "hit", &found,
+	    &wrapped));
+	assert_int_equal(found, 7);
+	assert_true(wrapped);
+	/* The row itself is tried last; past the end starts at the end. */
+	assert_true(model_folder_search(mf, 2, 0, subject_has, "a hit",
+	    &found, &wrapped));
+	assert_true(model_folder_search(mf, 100, 0, subject_has, "hit",
+	    &found, &wrapped));
+	assert_int_equal(found, 2);
+	assert_false(model_folder_search(mf, 0, 0, subject_has, "none",
+	    &found, &wrapped));
+	/* Under a limit, only rows shown, by their index. */
+	model_folder_limit(mf, subject_has, "hit");
+	assert_true(model_folder_search(mf, 0, 0, subject_has, "hit", &found,
+	    &wrapped));
+	assert_int_equal(found, 1);
+	model_folder_free(mf);
+	(void)state;
+}
+
+/* A limit over 100,000 rows is one pass and a copy. */
+static void
+test_limit_many(void **state)
+{
+	struct model_folder	*mf = model_folder_new();
+	double			 one;
+	size_t			 n = 100000, shown;
+	uint32_t		 seven = 7;
+
+	load_threads(mf, n, 1000, 0);
+	one = seconds();
+	shown = model_folder_limit(mf, uid_multiple, &seven);
+	assert_non_null(model_folder_row(mf, 0));
+	print_message("a limit over 100,000 rows: %.1f ms, %zu shown\n",
+	    (seconds() - one) * 1000, shown);
+	assert_int_equal(model_folder_count(mf), shown);
+	assert_int_equal(shown, n / 7);
+	assert_view(mf);
+	one = seconds();
+	model_folder_limit(mf, NULL, NULL);
+	assert_non_null(model_folder_row(mf, 0));
+	print_message("and back: %.1f ms\n", (seconds() - one) * 1000);
+	assert_int_equal(model_folder_count(mf), n);
+	model_folder_free(mf);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -830,6 +1132,11 @@ main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_defer),
 		cmocka_unit_test(test_many_threads),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_limit_defer),
+		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_limit_many),
 	};
 
 	return cmocka_run_group_tests_name("model-folder", tests, NULL, NULL);
