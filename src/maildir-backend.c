@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libetpan/libetpan.h>
@@ -44,12 +45,26 @@
 #define MAILDIR_BACKEND_HEAD		(1024u * 1024)
 /* Largest message read to show or save a part of it. */
 #define MAILDIR_BACKEND_MAX_FILE	((size_t)1024 * 1024 * 1024)
-/* How long one request may spend on notmuch's backlog, and the pause
- * after notmuch failed. The rest waits for the next request. */
-#define MAILDIR_BACKEND_INDEX_MS	2000
+/* notmuch: rows per write session, rows given to one indexer process
+ * (each reported in a line of at most 6 bytes, within a pipe's 64 KiB),
+ * and the pause after notmuch failed. */
+#define MAILDIR_BACKEND_INDEX_BATCH	200
+#define MAILDIR_BACKEND_INDEXER_ROWS	5000
 #define MAILDIR_BACKEND_INDEX_RETRY	300
-/* Pending rows fetched from the cache at a time for notmuch. */
-#define MAILDIR_BACKEND_INDEX_BATCH	100
+
+/* A row notmuch does not have in its present form. */
+struct maildir_backend_pending {
+	char		*folder;
+	uint32_t	 uid;
+	uint32_t	 flags;
+	char		*file;
+	char		*indexed;
+};
+
+struct maildir_backend_pendings {
+	struct maildir_backend_pending	*p;
+	size_t				 n;
+};
 
 struct maildir_backend {
 	const struct config_account	*account;
@@ -57,25 +72,23 @@ struct maildir_backend {
 	struct maildir_cache		*cache;
 	char				**forget;	/* paths notmuch drops */
 	size_t				  nforget;
+	pid_t				  indexer;	/* running, or 0 */
+	int				  indexer_fd;	/* what it did */
+	struct maildir_backend_pendings	  indexing;	/* what it does */
 	time_t				  notmuch_retry;
 	void				 *companion;
 	void				(*companion_free)(void *);
 };
+
+static void	maildir_backend_index_done(struct maildir_backend *, int);
+static void	maildir_backend_pendings_clear(
+		    struct maildir_backend_pendings *);
 
 /* A file a scan found that needs parsing. */
 struct maildir_backend_change {
 	const struct maildir_entry	*entry;
 	uint32_t			 uid;	/* 0: a new file */
 };
-
-static long long
-maildir_backend_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 char *
 maildir_backend_store_path(const struct config_account *a)
@@ -105,6 +118,7 @@ maildir_backend_open(struct backend_ctx *ctx, const struct config_account *a,
 	root = maildir_backend_store_path(a);
 	b = xcalloc(1, sizeof *b);
 	b->account = a;
+	b->indexer_fd = -1;
 	if (maildir_open(root, &b->store, &why) != MAILDIR_OK) {
 		*error = xasprintf(_("the local store %s: %s"), root, why);
 		free(why);
@@ -144,11 +158,20 @@ maildir_backend_close(void *state)
 {
 	struct maildir_backend	*b = state;
 	size_t			 i;
+	int			 status;
 
 	if (b == NULL)
 		return;
 	if (b->companion_free != NULL)
 		b->companion_free(b->companion);
+	/* A running indexer finishes on its own; what it does is recorded
+	 * by the next worker, which finds notmuch has those files. */
+	if (b->indexer > 0 && waitpid(b->indexer, &status, WNOHANG) ==
+	    b->indexer)
+		maildir_backend_index_done(b, status);
+	if (b->indexer_fd != -1)
+		close(b->indexer_fd);
+	maildir_backend_pendings_clear(&b->indexing);
 	maildir_cache_close(b->cache);
 	maildir_close(b->store);
 	for (i = 0; i < b->nforget; i++)
@@ -655,20 +678,6 @@ out:
 
 /* --- notmuch ------------------------------------------------------------ */
 
-/* A row notmuch does not have in its present form. */
-struct maildir_backend_pending {
-	char		*folder;
-	uint32_t	 uid;
-	uint32_t	 flags;
-	char		*file;
-	char		*indexed;
-};
-
-struct maildir_backend_pendings {
-	struct maildir_backend_pending	*p;
-	size_t				 n;
-};
-
 static int
 maildir_backend_collect_pending(const char *folder,
     const struct maildir_cache_row *row, void *arg)
@@ -701,16 +710,19 @@ maildir_backend_pendings_clear(struct maildir_backend_pendings *list)
 	list->n = 0;
 }
 
-/* Bring one row to notmuch; 0, or -1 to stop (notmuch is failing). */
+/* Bring one row to notmuch: 1 when notmuch has it now (or never will: not
+ * mail), 0 when its file is gone (the next scan says where), -1 when
+ * notmuch fails. */
 static int
 maildir_backend_index_one(struct maildir_backend *b,
     struct maildir_notmuch *nm, const struct maildir_backend_pending *p)
 {
 	enum maildir_notmuch_status	 status;
 	char				*path, *old = NULL, *why = NULL;
+	int				 rc = 1;
 
 	if ((path = maildir_backend_path(b, p->folder, p->file)) == NULL)
-		return 0;
+		return 1;
 	if (p->indexed != NULL)
 		old = maildir_backend_path(b, p->folder, p->indexed);
 	if (old != NULL)
@@ -722,100 +734,171 @@ maildir_backend_index_one(struct maildir_backend *b,
 	if (status == MAILDIR_NOTMUCH_ERROR) {
 		log_warn("%s: %s", __func__, why);
 		free(why);
-		/* Gone since the scan: the next scan says where it went. */
-		if (access(path, F_OK) == -1 && errno == ENOENT) {
-			free(path);
-			free(old);
-			return 0;
-		}
-		/* Not mail, or not readable: recorded all the same, or it
-		 * would be tried on every request. */
-	}
-	if (maildir_cache_indexed_set(b->cache, p->folder, p->uid, p->file,
-	    p->flags) != MAILDIR_CACHE_OK) {
-		free(path);
-		free(old);
-		return -1;
+		/* Not mail, or not readable, is recorded all the same, or
+		 * it would be tried again and again. */
+		if (access(path, F_OK) == -1 && errno == ENOENT)
+			rc = 0;
 	}
 	free(path);
 	free(old);
-	return 0;
+	return rc;
 }
 
 /*
- * Give notmuch what it lacks, for at most budget_ms: files that went, then
- * files it does not have under their present names. One short write
- * session; what is left waits for the next request.
+ * Work through list in short notmuch write sessions (so another writer,
+ * notmuch new or a download, waits a moment at most): the files that went
+ * first, then the rows. The index in list of each row done is written to
+ * fd as a line. 0, or -1 when notmuch failed.
  */
-static void
-maildir_backend_index(struct maildir_backend *b, struct backend_ctx *ctx,
-    int budget_ms)
+static int
+maildir_backend_index_list(struct maildir_backend *b,
+    const struct maildir_backend_pendings *list, int fd)
 {
-	struct maildir_backend_pendings	 list;
-	struct maildir_notmuch		*nm = NULL;
-	long long			 deadline;
-	char				*why = NULL;
-	size_t				 i, done = 0;
-	int				 stop = 0;
+	struct maildir_notmuch	*nm = NULL;
+	char			*why = NULL, line[32];
+	size_t			 i = 0, j, end;
+	int			 rc, len;
 
-	if (time(NULL) < b->notmuch_retry)
-		return;
-	deadline = maildir_backend_now_ms() + budget_ms;
-	memset(&list, 0, sizeof list);
-	if (maildir_cache_pending(b->cache, MAILDIR_FLAGS,
-	    MAILDIR_BACKEND_INDEX_BATCH, maildir_backend_collect_pending,
-	    &list) != MAILDIR_CACHE_OK)
-		return;
-	if (list.n == 0 && b->nforget == 0)
-		return;
-	if (maildir_notmuch_open(maildir_root(b->store), &nm, &why) !=
-	    MAILDIR_NOTMUCH_OK) {
-		log_warn("%s: %s (trying again in %d s)", __func__, why,
-		    MAILDIR_BACKEND_INDEX_RETRY);
-		free(why);
-		b->notmuch_retry = time(NULL) + MAILDIR_BACKEND_INDEX_RETRY;
-		maildir_backend_pendings_clear(&list);
-		return;
-	}
-	for (i = 0; i < b->nforget; i++) {
-		if (maildir_notmuch_remove(nm, b->forget[i], &why) ==
-		    MAILDIR_NOTMUCH_ERROR) {
+	while (i < list->n || b->nforget > 0) {
+		if (maildir_notmuch_open(maildir_root(b->store), &nm, &why) !=
+		    MAILDIR_NOTMUCH_OK) {
 			log_warn("%s: %s", __func__, why);
 			free(why);
-			why = NULL;
+			return -1;
 		}
-		free(b->forget[i]);
+		for (j = 0; j < b->nforget; j++) {
+			if (maildir_notmuch_remove(nm, b->forget[j], &why) ==
+			    MAILDIR_NOTMUCH_ERROR) {
+				log_warn("%s: %s", __func__, why);
+				free(why);
+				why = NULL;
+			}
+			free(b->forget[j]);
+		}
+		b->nforget = 0;
+		end = i + MAILDIR_BACKEND_INDEX_BATCH;
+		for (; i < list->n && i < end; i++) {
+			if ((rc = maildir_backend_index_one(b, nm,
+			    &list->p[i])) < 0) {
+				maildir_notmuch_close(nm);
+				return -1;
+			}
+			if (rc == 0)
+				continue;
+			len = snprintf(line, sizeof line, "%zu\n", i);
+			/* Within the pipe's buffer (INDEXER_ROWS lines), so
+			 * this never waits for the worker. */
+			if (write(fd, line, (size_t)len) != len) {
+				maildir_notmuch_close(nm);
+				return -1;
+			}
+		}
+		maildir_notmuch_close(nm);
 	}
-	b->nforget = 0;
-	while (list.n > 0 && !stop) {
-		if (maildir_cache_begin(b->cache) != MAILDIR_CACHE_OK)
-			break;
-		for (i = 0; i < list.n && !stop; i++) {
-			if (maildir_backend_index_one(b, nm, &list.p[i]) != 0)
-				stop = 1;
-			done++;
-			if (maildir_backend_now_ms() > deadline)
-				stop = 1;
-		}
-		if (maildir_cache_commit(b->cache) != MAILDIR_CACHE_OK) {
-			maildir_cache_rollback(b->cache);
-			stop = 1;
-		}
-		maildir_backend_pendings_clear(&list);
-		if (stop)
-			break;
-		backend_progress(ctx, done, 0, "indexing");
-		if (backend_cancelled(ctx))
-			break;
-		if (maildir_cache_pending(b->cache, MAILDIR_FLAGS,
-		    MAILDIR_BACKEND_INDEX_BATCH, maildir_backend_collect_pending,
-		    &list) != MAILDIR_CACHE_OK)
-			break;
+	return 0;
+}
+
+/* Record what the indexer did, once it is over: the rows it reported are
+ * in notmuch as they were when it started. */
+static void
+maildir_backend_index_done(struct maildir_backend *b, int status)
+{
+	char		 buf[4096], *line, *end;
+	size_t		 have = 0, i;
+	ssize_t		 n;
+	unsigned long	 k;
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_warn("%s: %s: the notmuch indexer failed; trying again in "
+		    "%d s", __func__, b->account->name,
+		    MAILDIR_BACKEND_INDEX_RETRY);
+		b->notmuch_retry = time(NULL) + MAILDIR_BACKEND_INDEX_RETRY;
 	}
-	maildir_backend_pendings_clear(&list);
-	maildir_notmuch_close(nm);
-	log_debug("%s: %s: %zu files to notmuch", __func__, b->account->name,
-	    done);
+	if (maildir_cache_begin(b->cache) != MAILDIR_CACHE_OK)
+		goto out;
+	for (;;) {
+		n = read(b->indexer_fd, buf + have, sizeof buf - 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = '\0';
+		for (line = buf; (end = strchr(line, '\n')) != NULL;
+		    line = end + 1) {
+			*end = '\0';
+			k = strtoul(line, NULL, 10);
+			if (k < b->indexing.n)
+				maildir_cache_indexed_set(b->cache,
+				    b->indexing.p[k].folder,
+				    b->indexing.p[k].uid,
+				    b->indexing.p[k].file,
+				    b->indexing.p[k].flags);
+		}
+		have = strlen(line);
+		memmove(buf, line, have);
+	}
+	if (maildir_cache_commit(b->cache) != MAILDIR_CACHE_OK)
+		maildir_cache_rollback(b->cache);
+out:
+	close(b->indexer_fd);
+	b->indexer_fd = -1;
+	b->indexer = 0;
+	i = b->indexing.n;
+	maildir_backend_pendings_clear(&b->indexing);
+	log_debug("%s: %s: the indexer is done (%zu rows given)", __func__,
+	    b->account->name, i);
+}
+
+/*
+ * Give notmuch what it lacks (files that went, rows it does not have
+ * under their present names) in a process of its own, so that reading
+ * never waits for indexing and a notmuch that crashes costs nothing else.
+ * The indexer touches no SQLite (a connection does not survive fork): it
+ * works on a list made here and reports through a pipe; the next request
+ * records its work. One indexer at a time: notmuch has one writer.
+ */
+static void
+maildir_backend_index(struct maildir_backend *b, struct backend_ctx *ctx)
+{
+	int	 status, fds[2];
+	pid_t	 pid;
+
+	if (b->indexer > 0) {
+		pid = waitpid(b->indexer, &status, WNOHANG);
+		if (pid == 0)
+			return;		/* still at it */
+		if (pid == -1)
+			status = 0;	/* reaped elsewhere: use what it said */
+		maildir_backend_index_done(b, status);
+	}
+	if (time(NULL) < b->notmuch_retry)
+		return;
+	if (maildir_cache_pending(b->cache, MAILDIR_FLAGS,
+	    MAILDIR_BACKEND_INDEXER_ROWS, maildir_backend_collect_pending,
+	    &b->indexing) != MAILDIR_CACHE_OK)
+		return;
+	if (b->indexing.n == 0 && b->nforget == 0)
+		return;
+	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		log_warn("%s: %s", __func__, strerror(errno));
+		maildir_backend_pendings_clear(&b->indexing);
+		b->notmuch_retry = time(NULL) + MAILDIR_BACKEND_INDEX_RETRY;
+		return;
+	}
+	if (pid == 0) {
+		/* The UI must see the worker's end of file when the worker
+		 * goes, not when this process does: drop the channel. */
+		close(backend_interrupt_fd(ctx));
+		close(fds[0]);
+		status = maildir_backend_index_list(b, &b->indexing, fds[1]);
+		_exit(status == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	b->indexer = pid;
+	b->indexer_fd = fds[0];
+	while (b->nforget > 0)
+		free(b->forget[--b->nforget]);	/* the indexer has them */
 }
 
 /* --- folders ------------------------------------------------------------- */
@@ -864,7 +947,7 @@ maildir_backend_folder_list(void *state, struct backend_ctx *ctx,
 		free(display);
 	}
 	maildir_folders_free(folders, n);
-	maildir_backend_index(b, ctx, MAILDIR_BACKEND_INDEX_MS);
+	maildir_backend_index(b, ctx);
 	return BACKEND_OK;
 }
 
@@ -892,7 +975,7 @@ maildir_backend_folder_open(void *state, struct backend_ctx *ctx,
 	free(rows.buf);
 	status = maildir_backend_refresh(b, ctx, folder, 1, 1, NULL, error);
 	if (status == BACKEND_OK)
-		maildir_backend_index(b, ctx, MAILDIR_BACKEND_INDEX_MS);
+		maildir_backend_index(b, ctx);
 	return status;
 }
 
@@ -929,7 +1012,7 @@ maildir_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
 			status = maildir_backend_folder_list(b, ctx, error);
 	}
 	if (status == BACKEND_OK)
-		maildir_backend_index(b, ctx, MAILDIR_BACKEND_INDEX_MS);
+		maildir_backend_index(b, ctx);
 	log_info("%s: %s: %s: %u new or changed rows", __func__,
 	    b->account->name, folder != NULL && *folder != '\0' ? folder :
 	    "all folders", sent);
@@ -1148,7 +1231,7 @@ maildir_backend_part_fetch(void *state, struct backend_ctx *ctx,
 	if (!(row.m.flags & STORE_FLAG_SEEN)) {
 		maildir_backend_flags_set(b, ctx, folder, &row,
 		    row.m.flags | STORE_FLAG_SEEN);
-		maildir_backend_index(b, ctx, MAILDIR_BACKEND_INDEX_MS / 4);
+		maildir_backend_index(b, ctx);
 	}
 	maildir_cache_row_clear(&row);
 	return BACKEND_OK;

@@ -521,7 +521,7 @@ maildir_scan_sub(struct maildir *md, const char *folder, int fd,
 	struct dirent		*d;
 	struct stat		 st;
 	DIR			*dir;
-	char			*key, *renamed;
+	char			*renamed;
 	int			 subfd, dfd;
 
 	if ((subfd = openat(fd, sub, O_RDONLY | O_DIRECTORY |
@@ -552,25 +552,19 @@ maildir_scan_sub(struct maildir *md, const char *folder, int fd,
 		}
 		if (!S_ISREG(st.st_mode))
 			continue;
-		key = maildir_name_key(d->d_name);
-		renamed = NULL;
 		if (move_to != -1) {
+			/* Moved (by us, or by another client before us):
+			 * cur/ is read next and lists it there. */
 			renamed = maildir_name_with_flags(d->d_name,
 			    maildir_name_flags(d->d_name));
 			if (maildir_rename(subfd, d->d_name, move_to,
-			    renamed) == -1) {
-				if (errno == ENOENT) {
-					/* Moved to cur/ by another client:
-					 * cur/ is read next. */
-					free(renamed);
-					free(key);
-					continue;
-				}
-				log_warn("%s: %s/new/%s: %s", __func__, folder,
-				    d->d_name, strerror(errno));
+			    renamed) == 0 || errno == ENOENT) {
 				free(renamed);
-				renamed = NULL;
+				continue;
 			}
+			log_warn("%s: %s/new/%s: %s", __func__, folder,
+			    d->d_name, strerror(errno));
+			free(renamed);
 		}
 		if (list->n == list->size) {
 			list->size = list->size == 0 ? 256 : list->size * 2;
@@ -578,16 +572,10 @@ maildir_scan_sub(struct maildir *md, const char *folder, int fd,
 			    list->size, sizeof *list->entries);
 		}
 		e = &list->entries[list->n++];
-		e->key = key;
-		if (renamed != NULL) {
-			e->file = xasprintf("cur/%s", renamed);
-			e->flags = maildir_name_flags(renamed);
-		} else {
-			e->file = xasprintf("%s/%s", sub, d->d_name);
-			e->flags = strcmp(sub, "cur") == 0 ?
-			    maildir_name_flags(d->d_name) : 0;
-		}
-		free(renamed);
+		e->key = maildir_name_key(d->d_name);
+		e->file = xasprintf("%s/%s", sub, d->d_name);
+		e->flags = strcmp(sub, "cur") == 0 ?
+		    maildir_name_flags(d->d_name) : 0;
 		e->size = (uint64_t)st.st_size;
 		e->mtime = (int64_t)st.st_mtime;
 	}
@@ -630,7 +618,9 @@ maildir_scan(struct maildir *md, const char *folder, int move_new,
 		maildir_entries_free(list.entries, list.n);
 		return status;
 	}
-	qsort(list.entries, list.n, sizeof *list.entries, maildir_entry_cmp);
+	if (list.n > 1)
+		qsort(list.entries, list.n, sizeof *list.entries,
+		    maildir_entry_cmp);
 	for (i = j = 0; i < list.n; i++) {
 		if (j > 0 && strcmp(list.entries[j - 1].key,
 		    list.entries[i].key) == 0) {

@@ -96,34 +96,31 @@ prompt_choice(uint32_t kind, int key)
 	static const char *const confirm[] = { "yes", "no" };
 	static const char *const certificate[] = { "once", "always", "no" };
 	const char *const	*answers;
-	const char		*letters, *english;
+	const char		*letters;
 	size_t			 i, n;
 
 	if (kind == BACKEND_QUESTION_CONFIRM) {
 		/* TRANSLATORS: the keys that answer yes and no, in that
 		   order, as in "(y/n)": two ASCII lower-case letters. */
 		letters = _("yn");
-		english = "yn";
 		answers = confirm;
+		n = 2;
 	} else if (kind == BACKEND_QUESTION_CERTIFICATE) {
 		/* TRANSLATORS: the keys that trust a certificate once,
 		   always, or not, in that order, as in "Trust it (o)nce,
 		   (a)lways or (n)o?": three ASCII lower-case letters. */
 		letters = _("oan");
-		english = "oan";
 		answers = certificate;
+		n = 3;
 	} else
 		return NULL;
 	if (key >= 'A' && key <= 'Z')
 		key += 'a' - 'A';
-	/* The translation's letters first; English ones work too. */
-	n = strlen(english);
+	/* Only the letters the question shows: an English letter may mean
+	 * something else in the translation (German "a" for ablehnen must
+	 * not trust a certificate always). */
 	for (i = 0; i < n && letters[i] != '\0'; i++) {
 		if (key == (unsigned char)letters[i])
-			return answers[i];
-	}
-	for (i = 0; i < n; i++) {
-		if (key == english[i])
 			return answers[i];
 	}
 	return NULL;

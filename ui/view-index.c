@@ -108,11 +108,12 @@ view_index_status(struct ui *ui)
 	else
 		offline = xstrdup("");
 	if (o->limit_text != NULL)
-		counts = xasprintf(_("%zu of %zu messages"),
+		counts = xasprintf(ngettext("%zu of %zu message",
+		    "%zu of %zu messages", model_folder_total(o->model)),
 		    model_folder_count(o->model), model_folder_total(o->model));
 	else
-		counts = xasprintf(_("%zu messages"),
-		    model_folder_total(o->model));
+		counts = xasprintf(ngettext("%zu message", "%zu messages",
+		    model_folder_total(o->model)), model_folder_total(o->model));
 	if (model_folder_tagged(o->model) > 0)
 		tagged = xasprintf(_(", %zu tagged"),
 		    model_folder_tagged(o->model));

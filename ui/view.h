@@ -330,8 +330,8 @@ void	prompt_key(struct ui *, int key);
 void	prompt_draw(struct ui *);
 void	prompt_free(struct ui *);
 /* The answer ("yes", "no", "once", "always") that key gives a CONFIRM or
- * CERTIFICATE question: the translation's letters, or English; NULL for
- * any other key. Also for skua sync, which has no screen. */
+ * CERTIFICATE question, by the letters the (translated) question shows;
+ * NULL for any other key. Also for the commands, which have no screen. */
 const char *prompt_choice(uint32_t kind, int key);
 
 #endif

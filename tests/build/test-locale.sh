@@ -28,8 +28,10 @@ if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
 	exit 77
 fi
 
-if ! ${MAKE:-make} -C "$builddir/po" install DESTDIR="$work/root" \
-    >"$work/install.log" 2>&1; then
+# One install of po/ at a time (tests/tui/test-locale.sh does the same):
+# the lock is po/Makefile itself, so no file is left behind.
+if ! flock "$builddir/po/Makefile" ${MAKE:-make} -C "$builddir/po" install \
+    DESTDIR="$work/root" >"$work/install.log" 2>&1; then
 	cat "$work/install.log" >&2
 	echo "ERROR: make -C po install failed" >&2
 	exit 99
@@ -53,7 +55,8 @@ expect() {
 	if grep -qF -- "$text" <<<"$out"; then
 		echo "ok: LANG=$lang: $what: $text"
 	else
-		fail "LANG=$lang: $what: no \"$text\" in:"
+		fail "LANG=$lang: $what: no \"$text\" in (a message" \
+		    "missing from po/de.po? tests/build/test-po.sh says):"
 		sed 's/^/    /' <<<"$out" >&2
 	fi
 }

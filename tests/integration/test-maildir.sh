@@ -222,13 +222,51 @@ grep -q "DONE" <<<"$out" && ok "a damaged cache is made again" ||
 echo "# notmuch"
 [ -d "$store/.notmuch/xapian" ] && ok "a notmuch database at the store root" ||
 	fail "no $store/.notmuch/xapian"
-"$probe" "$conf" local list >/dev/null
-left=$(sqlite3 "$db" "select count(*) from message where indexed is null \
-	or indexed <> file")
+# Indexing runs in a process of its own beside the worker, which records
+# what it did at its next request: a list, a pause, a list.
+for _ in $(seq 10); do
+	"$probe" "$conf" local list + pause 1000 + list >/dev/null
+	left=$(sqlite3 "$db" "select count(*) from message where indexed is \
+		null or indexed <> file")
+	[ "$left" = 0 ] && break
+done
 total=$(sqlite3 "$db" "select count(*) from message")
 [ "$left" = 0 ] && [ "$total" -gt 0 ] &&
 	ok "every file ($total) is in notmuch under its present name" ||
 	fail "$left of $total files not in notmuch"
+# Tags follow the flags in the names: all read but the one that just
+# arrived; one flagged by another client. Asked of libnotmuch itself.
+counts=$("$py" - "$store" 'tag:unread' 'tag:flagged' \
+    'subject:"Just arrived" and tag:unread' 'tag:inbox' <<'PY'
+import ctypes, sys
+nm = ctypes.CDLL("libnotmuch.so.5")
+P = ctypes.c_void_p
+nm.notmuch_database_open_with_config.argtypes = [ctypes.c_char_p,
+    ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(P),
+    ctypes.POINTER(ctypes.c_char_p)]
+nm.notmuch_query_create.restype = P
+nm.notmuch_query_create.argtypes = [P, ctypes.c_char_p]
+nm.notmuch_query_count_messages.argtypes = [P, ctypes.POINTER(ctypes.c_uint)]
+nm.notmuch_query_destroy.argtypes = [P]
+nm.notmuch_database_destroy.argtypes = [P]
+db = P()
+if nm.notmuch_database_open_with_config(sys.argv[1].encode(), 0, b"", None,
+        ctypes.byref(db), None) != 0:
+    sys.exit("cannot open the notmuch database")
+for q in sys.argv[2:]:
+    query = nm.notmuch_query_create(db, q.encode())
+    n = ctypes.c_uint()
+    rc = nm.notmuch_query_count_messages(query, ctypes.byref(n))
+    print(n.value if rc == 0 else -1, end=" ")
+    nm.notmuch_query_destroy(query)
+nm.notmuch_database_destroy(db)
+PY
+)
+read -r unread flagged arrived inbox <<<"$counts"
+[ "$unread" = 1 ] && [ "$flagged" = 1 ] && [ "$arrived" = 1 ] &&
+	[ "$inbox" -ge "$((n - 1))" ] &&
+	ok "notmuch tags: 1 unread (the new one), 1 flagged, $inbox in inbox" ||
+	fail "notmuch counts (unread flagged arrived inbox): $counts"
 
 echo "# other folders, and one that is not there"
 out=$("$probe" -r "$conf" local open Sent)

@@ -175,6 +175,26 @@ test_html(void **state)
 	assert_refused("prefer_html = maybe\n", "not yes or no");
 }
 
+/* theme: a name safe in a file name; unset is NULL (the default). */
+static void
+test_theme(void **state)
+{
+	struct config	*c;
+
+	(void)state;
+	assert_null(parse("", &c));
+	assert_null(config_theme(c));
+	config_free(c);
+	assert_null(parse("theme = solarized-dark_2.1\n", &c));
+	assert_string_equal(config_theme(c), "solarized-dark_2.1");
+	config_free(c);
+	assert_refused("theme = ../../etc/passwd\n", "is not a theme name");
+	assert_refused("theme = .hidden\n", "is not a theme name");
+	assert_refused("theme =\n", "is not a theme name");
+	assert_refused("theme = a\ntheme = b\n", "test.conf:2:");
+	assert_refused("thme = mono\n", "did you mean 'theme'");
+}
+
 static void
 test_unknown_key_suggests(void **state)
 {
@@ -457,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_default_ports),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_theme),
 		cmocka_unit_test(test_unknown_key_suggests),
 		cmocka_unit_test(test_wrong_section_for_key),
 		cmocka_unit_test(test_bad_values),

@@ -1,0 +1,247 @@
+#!/bin/bash
+# test-pop3-crash: kill -9 `skua fetch` and its worker at random moments
+# while they download a 500-message maildrop with pop3_delete = yes, and
+# run it again each time. After every kill no message is stored twice and
+# none is lost (each is on the server or in the store); at the end every
+# message is in the store exactly once, by content hash, and the server is
+# empty. Kills land after a random number of new files (mid-batch: between
+# the link into new/ and the record) or after a random delay (login,
+# listing, DELE, QUIT).
+#
+#   TRIALS (default 50): at least that many kills; SKUA_CRASH_SEED makes
+#   the choice of moments repeatable.
+set -uo pipefail
+
+. "$(dirname "$0")/lib.sh"
+export HOME=$tmp/home XDG_DATA_HOME=$tmp/home/data \
+	XDG_STATE_HOME=$tmp/home/state XDG_CACHE_HOME=$tmp/home/cache \
+	XDG_CONFIG_HOME=$tmp/home/config
+mkdir -p "$HOME"
+unset SKUA_TEST_NOW
+trials=${TRIALS:-50}
+RANDOM=${SKUA_CRASH_SEED:-$$}
+echo "# seed ${SKUA_CRASH_SEED:-$$}, $trials trials"
+
+if ! "$rig" start "$tmp/rig" >/dev/null 2>"$tmp/rig.err"; then
+	cat "$tmp/rig.err" >&2
+	echo "FAIL: rig did not start" >&2
+	exit 1
+fi
+. "$tmp/rig/rig.env"
+"$rig" populate "$tmp/rig" --inbox 500 --folders none --big-attachment-mb 0 \
+	--quiet >/dev/null
+printf '%s\n' "$RIG_PASS" >"$tmp/pass"
+{
+	printf '[account crash]\nprotocol = pop3\nhost = 127.0.0.1\n'
+	printf 'port = %s\ntls_ca_file = %s\nuser = %s\n' "$RIG_POP3S_PORT" \
+		"$RIG_CA" "$RIG_USER"
+	printf 'password_command = cat %s\npop3_delete = yes\n' "$tmp/pass"
+} >"$tmp/conf"
+chmod 600 "$tmp/conf"
+store=$XDG_DATA_HOME/skua/crash/mail
+
+hashes() {	# hashes DIR: SHA-256 of the message files under DIR, sorted
+	find "$1" -type f \( -path '*/new/*' -o -path '*/cur/*' \) -print0 2>/dev/null |
+		xargs -0 -r sha256sum 2>/dev/null | cut -c1-64 | sort
+}
+
+# The original set, as the server gives it (LF line ends), which is what
+# dovecot keeps in its Maildir: that is checked once here, and then the
+# Maildir is read directly, which is much quicker than RETR.
+original=$(hashes "$RIG_MAILDIR")
+served=$("$py" - "$RIG_POP3S_PORT" "$RIG_CA" "$RIG_USER" "$RIG_PASS" <<'PY' | sort
+import hashlib, poplib, ssl, sys
+port, ca, user, password = sys.argv[1:5]
+c = poplib.POP3_SSL("127.0.0.1", int(port),
+    context=ssl.create_default_context(cafile=ca), timeout=30)
+c.user(user)
+c.pass_(password)
+for i in range(1, len(c.list()[1]) + 1):
+    print(hashlib.sha256(b"\n".join(c.retr(i)[1]) + b"\n").hexdigest())
+c.quit()
+PY
+)
+[ "$(wc -l <<<"$original")" = 500 ] || fail "the server has $(wc -l <<<"$original") messages, not 500"
+[ "$original" = "$served" ] || fail "dovecot's files differ from what it serves"
+[ "$(uniq <<<"$original" | wc -l)" = 500 ] || fail "the corpus has duplicates"
+
+# check N: the invariants after kill N. The server side is read again if
+# it looks short: dovecot may be moving files as its session ends.
+check() {
+	local mine dup stray missing try
+	mine=$(hashes "$store")
+	dup=$(uniq -d <<<"$mine")
+	[ -z "$dup" ] || fail "after kill $1: stored twice: $dup"
+	stray=$(comm -13 <(echo "$original") <(echo "$mine") | grep . || true)
+	[ -z "$stray" ] || fail "after kill $1: a file that is no message: $stray"
+	for try in 1 2 3 4 5; do
+		missing=$(comm -23 <(echo "$original") <(sort -u <(echo "$mine") \
+			<(hashes "$RIG_MAILDIR")) | grep . || true)
+		[ -z "$missing" ] && break
+		sleep 0.3
+	done
+	[ -z "$missing" ] || fail "after kill $1: lost: $(wc -l <<<"$missing") messages"
+}
+
+# Files in new/.
+count_new() {
+	local files=("$store"/new/*)
+	[ -e "${files[0]}" ] && new=${#files[@]} || new=0
+}
+
+log=$XDG_STATE_HOME/skua/skua.log
+killed=0 finished=0 n=0 by_files=0 by_time=0 by_dele=0 by_quit=0
+
+# The killer: waits for a moment in a run, then SIGKILLs skua and its
+# worker at once. Python, so that it reacts within a fraction of a
+# millisecond: the 500 DELEs take some 30 ms here.
+cat >"$tmp/killer.py" <<'PY'
+import os, signal, sys, time
+pid, kind, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+
+def alive():
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+def children():
+    kids = []
+    for d in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    kids.append(int(d))
+        except (OSError, ValueError, IndexError):
+            pass
+    return kids
+
+deadline = time.monotonic() + 60
+if kind == "files":          # new/ holds N files
+    new, want = args[0], int(args[1])
+    while alive() and time.monotonic() < deadline:
+        if len(os.listdir(new)) >= want:
+            break
+        time.sleep(0.0002)
+elif kind == "delay":
+    time.sleep(float(args[0]))
+elif kind == "trace":        # the log shows the client's WORD N times
+    log, offset, word, want = args[0], int(args[1]), args[2], int(args[3])
+    needle = ("tls > " + word).encode()
+    with open(log, "rb") as f:
+        f.seek(offset)
+        seen, tail = 0, b""
+        while alive() and time.monotonic() < deadline:
+            data = f.read()
+            if not data:
+                time.sleep(0.0001)
+                continue
+            chunk = tail + data
+            seen += chunk.count(needle)
+            tail = chunk[-len(needle):]
+            seen -= tail.count(needle)
+            if seen + tail.count(needle) >= want:
+                break
+for p in [pid] + children():
+    try:
+        os.kill(p, signal.SIGKILL)
+    except OSError:
+        pass
+PY
+
+# run KIND ARG...: one `skua fetch`, killed (with its worker) when the
+# killer says: "files N" once new/ holds N files, "delay S" after S
+# seconds, "trace WORD N" once the protocol trace shows the client's WORD
+# N times (the run has -d for that). Then the invariants are checked.
+run() {
+	local kind=$1 size=0 i debug=
+	count_new
+	local before=$new
+	[ "$kind" = trace ] && debug=-d size=$(stat -c %s "$log")
+	n=$((n + 1))
+	"$skua" $debug -F "$tmp/conf" fetch >"$tmp/out" 2>&1 </dev/null &
+	local pid=$!
+	case $kind in
+	files)	"$py" "$tmp/killer.py" "$pid" files "$store/new" "$2" ;;
+	delay)	"$py" "$tmp/killer.py" "$pid" delay "$2" ;;
+	trace)	"$py" "$tmp/killer.py" "$pid" trace "$log" "$size" "$2" "$3" ;;
+	esac
+	wait "$pid" 2>/dev/null
+	local status=$?
+	if [ "$status" = 0 ]; then
+		finished=$((finished + 1))
+	elif [ "$status" = 137 ]; then
+		killed=$((killed + 1))
+	else
+		fail "run $n: skua fetch exit $status: $(cat "$tmp/out")"
+	fi
+	check "$n"
+	count_new
+	[ -n "${CRASH_DEBUG:-}" ] && echo "# run $n ($*): exit $status," \
+		"new/ had $before files, $new after"
+	return 0
+}
+
+start=$(date +%s)
+# 1. The download, about a second's work here, killed over and over:
+# mostly once 1 to 5 more files are in new/ (mid-batch: between the link
+# into new/ and the record), else 0 to 60 ms into the run (connecting,
+# logging in, listing, the first message). The last kill comes as the
+# last file lands.
+count_new
+while ((new < 500 && n < 20 * trials)); do
+	if ((RANDOM % 3 != 0)); then
+		by_files=$((by_files + 1))
+		t=$((new + 1 + RANDOM % 5))
+		run files $((t > 500 ? 500 : t))
+	else
+		by_time=$((by_time + 1))
+		run delay "0.0$(printf '%02d' $((RANDOM % 60)))"
+	fi
+done
+# 2. All stored, nothing deleted yet: kill among the 500 DELEs (void
+# without QUIT), and once just after QUIT was sent.
+for ((j = 0; j < trials / 10; j++)); do
+	by_dele=$((by_dele + 1))
+	run trace DELE $((1 + RANDOM % 499))
+done
+by_quit=1
+run trace QUIT 1
+# 3. Kills anywhere in whatever is left, then until the end.
+for ((j = 0; j < 4; j++)); do
+	by_time=$((by_time + 1))
+	run delay "0.$(printf '%03d' $((RANDOM % 300)))"
+done
+echo "# $n runs: $killed killed ($by_files at new files, $by_time after a" \
+	"delay, $by_dele among DELEs, $by_quit after QUIT), $finished" \
+	"finished first; $(($(date +%s) - start)) s"
+((killed >= trials)) || fail "only $killed runs were killed (want $trials)"
+
+# Then a run to the end: every message stored once, the server emptied.
+out=$(timeout 120 "$skua" -F "$tmp/conf" fetch 2>&1 </dev/null)
+[ $? = 0 ] && ok "the last run finished: $out" || fail "the last run: $out"
+out=$(timeout 120 "$skua" -F "$tmp/conf" fetch 2>&1 </dev/null)
+[ $? = 0 ] || fail "a run after the last: $out"
+mine=$(hashes "$store")
+if [ "$mine" = "$original" ]; then
+	ok "all 500 messages stored, each exactly once"
+else
+	fail "the store differs: $(comm -3 <(echo "$original") <(echo "$mine") |
+		wc -l) hashes"
+fi
+left=$(hashes "$RIG_MAILDIR" | wc -l)
+[ "$left" = 0 ] && ok "the server is empty" || fail "$left messages on the server"
+tmpfiles=$(find "$store/tmp" -type f | wc -l)
+pending=$("$py" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM pending").fetchone()[0])' \
+	"$XDG_DATA_HOME/skua/crash/pop3.db")
+[ "$tmpfiles/$pending" = 0/0 ] && ok "nothing half-done left" ||
+	fail "tmp/ files and journal rows left: $tmpfiles/$pending"
+echo "# recovery: $(grep -c 'before an interruption; recording it' "$log")" \
+	"downloads finished and recorded at the next start," \
+	"$(grep -c 'never arrived' "$log") undone"
+grep -q 'before an interruption; recording it' "$log" ||
+	fail "no kill landed between the link into new/ and the record"
+finish
