@@ -46,10 +46,10 @@
 /* Largest message read to show or save a part of it. */
 #define MAILDIR_BACKEND_MAX_FILE	((size_t)1024 * 1024 * 1024)
 /* notmuch: rows per write session, rows given to one indexer process
- * (each reported in a line of at most 6 bytes, within a pipe's 64 KiB),
- * and the pause after notmuch failed. */
+ * (each reported in two lines of at most 7 bytes, within a pipe's 64
+ * KiB), and the pause after notmuch failed. */
 #define MAILDIR_BACKEND_INDEX_BATCH	200
-#define MAILDIR_BACKEND_INDEXER_ROWS	5000
+#define MAILDIR_BACKEND_INDEXER_ROWS	4000
 #define MAILDIR_BACKEND_INDEX_RETRY	300
 
 /* A row notmuch does not have in its present form. */
@@ -744,27 +744,43 @@ maildir_backend_index_one(struct maildir_backend *b,
 	return rc;
 }
 
+/* A line to the worker: what the indexer is at. Within the pipe's buffer
+ * (see MAILDIR_BACKEND_INDEXER_ROWS), so this never waits. */
+static int
+maildir_backend_index_say(int fd, char what, size_t i)
+{
+	char	line[32];
+	int	len;
+
+	len = snprintf(line, sizeof line, "%c %zu\n", what, i);
+	return write(fd, line, (size_t)len) == len ? 0 : -1;
+}
+
 /*
  * Work through list in short notmuch write sessions (so another writer,
  * notmuch new or a download, waits a moment at most): the files that went
- * first, then the rows. The index in list of each row done is written to
- * fd as a line. 0, or -1 when notmuch failed.
+ * first, then the rows. To fd: "P i" before row i (list index), and once
+ * a session is committed "D i" for each row notmuch now has. If notmuch
+ * dies on a file (it exits on some internal errors), the worker knows
+ * which from the last P. 0, or -1 when notmuch failed.
  */
 static int
 maildir_backend_index_list(struct maildir_backend *b,
     const struct maildir_backend_pendings *list, int fd)
 {
 	struct maildir_notmuch	*nm = NULL;
-	char			*why = NULL, line[32];
-	size_t			 i = 0, j, end;
-	int			 rc, len;
+	char			*why = NULL;
+	size_t			 i = 0, j, first;
+	int			*done, rc = 0;
 
-	while (i < list->n || b->nforget > 0) {
+	done = xcalloc(list->n > 0 ? list->n : 1, sizeof *done);
+	while (rc == 0 && (i < list->n || b->nforget > 0)) {
 		if (maildir_notmuch_open(maildir_root(b->store), &nm, &why) !=
 		    MAILDIR_NOTMUCH_OK) {
 			log_warn("%s: %s", __func__, why);
 			free(why);
-			return -1;
+			rc = -1;
+			break;
 		}
 		for (j = 0; j < b->nforget; j++) {
 			if (maildir_notmuch_remove(nm, b->forget[j], &why) ==
@@ -776,30 +792,29 @@ maildir_backend_index_list(struct maildir_backend *b,
 			free(b->forget[j]);
 		}
 		b->nforget = 0;
-		end = i + MAILDIR_BACKEND_INDEX_BATCH;
-		for (; i < list->n && i < end; i++) {
-			if ((rc = maildir_backend_index_one(b, nm,
+		for (first = i; i < list->n && i < first +
+		    MAILDIR_BACKEND_INDEX_BATCH; i++) {
+			if (maildir_backend_index_say(fd, 'P', i) != 0 ||
+			    (done[i] = maildir_backend_index_one(b, nm,
 			    &list->p[i])) < 0) {
-				maildir_notmuch_close(nm);
-				return -1;
-			}
-			if (rc == 0)
-				continue;
-			len = snprintf(line, sizeof line, "%zu\n", i);
-			/* Within the pipe's buffer (INDEXER_ROWS lines), so
-			 * this never waits for the worker. */
-			if (write(fd, line, (size_t)len) != len) {
-				maildir_notmuch_close(nm);
-				return -1;
+				rc = -1;
+				break;
 			}
 		}
 		maildir_notmuch_close(nm);
+		for (j = first; j < i; j++) {
+			if (done[j] > 0 && maildir_backend_index_say(fd, 'D',
+			    j) != 0)
+				rc = -1;
+		}
 	}
-	return 0;
+	free(done);
+	return rc;
 }
 
-/* Record what the indexer did, once it is over: the rows it reported are
- * in notmuch as they were when it started. */
+/* Record what the indexer did, once it is over: the rows it reported
+ * done are in notmuch as they were when it started. One it died on is
+ * recorded too, so that it does not stop the others every time. */
 static void
 maildir_backend_index_done(struct maildir_backend *b, int status)
 {
@@ -807,13 +822,10 @@ maildir_backend_index_done(struct maildir_backend *b, int status)
 	size_t		 have = 0, i;
 	ssize_t		 n;
 	unsigned long	 k;
+	long		 last = -1, recorded = -1;
+	int		 failed;
 
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		log_warn("%s: %s: the notmuch indexer failed; trying again in "
-		    "%d s", __func__, b->account->name,
-		    MAILDIR_BACKEND_INDEX_RETRY);
-		b->notmuch_retry = time(NULL) + MAILDIR_BACKEND_INDEX_RETRY;
-	}
+	failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 	if (maildir_cache_begin(b->cache) != MAILDIR_CACHE_OK)
 		goto out;
 	for (;;) {
@@ -827,16 +839,35 @@ maildir_backend_index_done(struct maildir_backend *b, int status)
 		for (line = buf; (end = strchr(line, '\n')) != NULL;
 		    line = end + 1) {
 			*end = '\0';
-			k = strtoul(line, NULL, 10);
-			if (k < b->indexing.n)
+			k = strtoul(line + (line[0] != '\0'), NULL, 10);
+			if (k >= b->indexing.n)
+				continue;
+			if (line[0] == 'P')
+				last = (long)k;
+			else if (line[0] == 'D') {
+				recorded = (long)k;
 				maildir_cache_indexed_set(b->cache,
 				    b->indexing.p[k].folder,
 				    b->indexing.p[k].uid,
 				    b->indexing.p[k].file,
 				    b->indexing.p[k].flags);
+			}
 		}
 		have = strlen(line);
 		memmove(buf, line, have);
+	}
+	if (failed && last >= 0 && last > recorded) {
+		log_warn("%s: %s: notmuch failed on %s/%s; it is left out of "
+		    "the index", __func__, b->account->name,
+		    b->indexing.p[last].folder, b->indexing.p[last].file);
+		maildir_cache_indexed_set(b->cache, b->indexing.p[last].folder,
+		    b->indexing.p[last].uid, b->indexing.p[last].file,
+		    b->indexing.p[last].flags);
+	} else if (failed) {
+		log_warn("%s: %s: the notmuch indexer failed; trying again in "
+		    "%d s", __func__, b->account->name,
+		    MAILDIR_BACKEND_INDEX_RETRY);
+		b->notmuch_retry = time(NULL) + MAILDIR_BACKEND_INDEX_RETRY;
 	}
 	if (maildir_cache_commit(b->cache) != MAILDIR_CACHE_OK)
 		maildir_cache_rollback(b->cache);

@@ -92,19 +92,21 @@ count_new() {
 log=$XDG_STATE_HOME/skua/skua.log
 killed=0 finished=0 n=0 by_files=0 by_time=0 by_dele=0 by_quit=0
 
-# The killer: waits for a moment in a run, then SIGKILLs skua and its
-# worker at once. Python, so that it reacts within a fraction of a
-# millisecond: the 500 DELEs take some 30 ms here.
+# The killer: starts `skua fetch` (the command after --, output to OUT),
+# waits for a moment in the run, then SIGKILLs it and its worker at once;
+# exits with skua's status (137 when killed). Python, so that it reacts
+# within a fraction of a millisecond: the 500 DELEs take some 30 ms here.
 cat >"$tmp/killer.py" <<'PY'
-import os, signal, sys, time
-pid, kind, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+import os, signal, subprocess, sys, time
+sep = sys.argv.index("--")
+out, kind, args = sys.argv[1], sys.argv[2], sys.argv[3:sep]
+with open(out, "wb") as f:
+    child = subprocess.Popen(sys.argv[sep + 1:], stdin=subprocess.DEVNULL,
+        stdout=f, stderr=f)
+pid = child.pid
 
 def alive():
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    return child.poll() is None
 
 def children():
     kids = []
@@ -117,37 +119,48 @@ def children():
             pass
     return kids
 
-deadline = time.monotonic() + 60
-if kind == "files":          # new/ holds N files
-    new, want = args[0], int(args[1])
-    while alive() and time.monotonic() < deadline:
-        if len(os.listdir(new)) >= want:
-            break
-        time.sleep(0.0002)
-elif kind == "delay":
-    time.sleep(float(args[0]))
-elif kind == "trace":        # the log shows the client's WORD N times
-    log, offset, word, want = args[0], int(args[1]), args[2], int(args[3])
-    needle = ("tls > " + word).encode()
-    with open(log, "rb") as f:
-        f.seek(offset)
-        seen, tail = 0, b""
-        while alive() and time.monotonic() < deadline:
-            data = f.read()
-            if not data:
-                time.sleep(0.0001)
-                continue
-            chunk = tail + data
-            seen += chunk.count(needle)
-            tail = chunk[-len(needle):]
-            seen -= tail.count(needle)
-            if seen + tail.count(needle) >= want:
-                break
-for p in [pid] + children():
+def files(path):
     try:
-        os.kill(p, signal.SIGKILL)
-    except OSError:
-        pass
+        return len(os.listdir(path))
+    except FileNotFoundError:
+        return 0
+
+def wait_for_moment():
+    deadline = time.monotonic() + 60
+    if kind == "files":          # new/ holds N files
+        new, want = args[0], int(args[1])
+        while alive() and time.monotonic() < deadline:
+            if files(new) >= want:
+                return
+            time.sleep(0.0002)
+    elif kind == "delay":
+        time.sleep(float(args[0]))
+    elif kind == "trace":        # the log shows the client's WORD N times
+        log, offset, word, want = args[0], int(args[1]), args[2], int(args[3])
+        needle = ("tls > " + word).encode()
+        with open(log, "rb") as f:
+            f.seek(offset)
+            data = b""
+            while alive() and time.monotonic() < deadline:
+                more = f.read()
+                if not more:
+                    time.sleep(0.0001)
+                    continue
+                data += more
+                if data.count(needle) >= want:
+                    return
+
+try:
+    wait_for_moment()
+finally:
+    # Whatever happened here, no skua outlives its run.
+    for p in [pid] + children():
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+status = child.wait()
+sys.exit(128 - status if status < 0 else status)
 PY
 
 # run KIND ARG...: one `skua fetch`, killed (with its worker) when the
@@ -160,14 +173,12 @@ run() {
 	local before=$new
 	[ "$kind" = trace ] && debug=-d size=$(stat -c %s "$log")
 	n=$((n + 1))
-	"$skua" $debug -F "$tmp/conf" fetch >"$tmp/out" 2>&1 </dev/null &
-	local pid=$!
 	case $kind in
-	files)	"$py" "$tmp/killer.py" "$pid" files "$store/new" "$2" ;;
-	delay)	"$py" "$tmp/killer.py" "$pid" delay "$2" ;;
-	trace)	"$py" "$tmp/killer.py" "$pid" trace "$log" "$size" "$2" "$3" ;;
+	files)	set -- files "$store/new" "$2" ;;
+	trace)	set -- trace "$log" "$size" "$2" "$3" ;;
 	esac
-	wait "$pid" 2>/dev/null
+	"$py" "$tmp/killer.py" "$tmp/out" "$@" -- "$skua" $debug \
+		-F "$tmp/conf" fetch
 	local status=$?
 	if [ "$status" = 0 ]; then
 		finished=$((finished + 1))
@@ -178,14 +189,14 @@ run() {
 	fi
 	check "$n"
 	count_new
-	[ -n "${CRASH_DEBUG:-}" ] && echo "# run $n ($*): exit $status," \
+	[ -n "${CRASH_DEBUG:-}" ] && echo "# run $n ($kind ${*: -1}): exit $status," \
 		"new/ had $before files, $new after"
 	return 0
 }
 
 start=$(date +%s)
 # 1. The download, about a second's work here, killed over and over:
-# mostly once 1 to 5 more files are in new/ (mid-batch: between the link
+# mostly once 1 to 10 more files are in new/ (mid-batch: between the link
 # into new/ and the record), else 0 to 60 ms into the run (connecting,
 # logging in, listing, the first message). The last kill comes as the
 # last file lands.
@@ -193,7 +204,7 @@ count_new
 while ((new < 500 && n < 20 * trials)); do
 	if ((RANDOM % 3 != 0)); then
 		by_files=$((by_files + 1))
-		t=$((new + 1 + RANDOM % 5))
+		t=$((new + 1 + RANDOM % 10))
 		run files $((t > 500 ? 500 : t))
 	else
 		by_time=$((by_time + 1))
@@ -204,7 +215,7 @@ done
 # without QUIT), and once just after QUIT was sent.
 for ((j = 0; j < trials / 10; j++)); do
 	by_dele=$((by_dele + 1))
-	run trace DELE $((1 + RANDOM % 499))
+	run trace DELE $((1 + RANDOM % 400))
 done
 by_quit=1
 run trace QUIT 1
