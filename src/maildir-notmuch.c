@@ -15,6 +15,10 @@
 #include "maildir-notmuch.h"
 #include "xmalloc.h"
 
+/* The longest file name given to notmuch (see maildir_notmuch_name_fits);
+ * Maildir names are well under 100 bytes. */
+#define MAILDIR_NOTMUCH_MAX_NAME	200
+
 struct maildir_notmuch {
 	char			*root;
 	notmuch_database_t	*db;
@@ -99,6 +103,21 @@ maildir_notmuch_sync_tags(struct maildir_notmuch *nm, notmuch_message_t *msg,
 	return MAILDIR_NOTMUCH_OK;
 }
 
+/*
+ * notmuch keeps a file's name in one Xapian term, and a term past 245
+ * bytes is an internal error that ends the process: such names (no
+ * Maildir writer makes them, but a directory can hold anything) are
+ * refused here instead.
+ */
+static int
+maildir_notmuch_name_fits(const char *path)
+{
+	const char	*name = strrchr(path, '/');
+
+	return strlen(name != NULL ? name + 1 : path) <=
+	    MAILDIR_NOTMUCH_MAX_NAME;
+}
+
 enum maildir_notmuch_status
 maildir_notmuch_add(struct maildir_notmuch *nm, const char *path,
     char **error)
@@ -107,6 +126,12 @@ maildir_notmuch_add(struct maildir_notmuch *nm, const char *path,
 	notmuch_status_t		 st;
 	enum maildir_notmuch_status	 status;
 
+	if (!maildir_notmuch_name_fits(path)) {
+		if (error != NULL)
+			*error = xasprintf("notmuch: %s: the file name is too "
+			    "long to index", path);
+		return MAILDIR_NOTMUCH_ERROR;
+	}
 	st = notmuch_database_index_file(nm->db, path, NULL, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS &&
 	    st != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
@@ -137,7 +162,7 @@ maildir_notmuch_rename(struct maildir_notmuch *nm, const char *from,
 		return from == NULL ? maildir_notmuch_add(nm, to, error) :
 		    maildir_notmuch_flags(nm, to, error);
 	known = maildir_notmuch_has(nm, from);
-	if (!known)
+	if (!known || !maildir_notmuch_name_fits(to))
 		return maildir_notmuch_add(nm, to, error);
 	/* The new name first, so the message never has no file and never
 	 * loses its tags. */
@@ -198,7 +223,8 @@ maildir_notmuch_has(struct maildir_notmuch *nm, const char *path)
 {
 	notmuch_message_t	*msg = NULL;
 
-	if (notmuch_database_find_message_by_filename(nm->db, path, &msg) !=
+	if (!maildir_notmuch_name_fits(path) ||
+	    notmuch_database_find_message_by_filename(nm->db, path, &msg) !=
 	    NOTMUCH_STATUS_SUCCESS || msg == NULL)
 		return 0;
 	notmuch_message_destroy(msg);

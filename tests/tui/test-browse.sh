@@ -221,9 +221,7 @@ echo "ok: online: password prompt, sidebar, index, keys, resize, focus, quit"
 # --- offline: the rig is gone; the mirror still has everything ----------
 "$rig" stop "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not stop"
 write_config "password_command = cat $tmp/password"
-tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
-rm -f "$TUI_DIR/status"
-tui_start "$SKUA"
+tui_restart "$SKUA"
 tui_wait "Réunions" 10
 tui_wait "mail: offline:" 10
 wait_until 5 line_has 1 "offline"

@@ -292,15 +292,11 @@ tui_wait_exit 10
 echo "ok: :sort, :limit, :bogus, :bottom, :quit"
 
 # --- -f: a display name, a folder that is not there, an unknown account ----
-tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
-rm -f "$TUI_DIR/status"
-tui_start "$SKUA" -f "mail/Réunions"
+tui_restart "$SKUA" -f "mail/Réunions"
 tui_wait "mail/Réunions" 20
 tui_keys q q
 tui_wait_exit 10
-tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
-rm -f "$TUI_DIR/status"
-tui_start "$SKUA" -f mail/NoSuchFolder
+tui_restart "$SKUA" -f mail/NoSuchFolder
 tui_wait "mail: no folder NoSuchFolder." 20
 tui_keys q
 tui_wait_exit 10

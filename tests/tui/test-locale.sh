@@ -93,9 +93,7 @@ user = $RIG_USER
 password_command = cat $home/pass
 download_confirm_mb = 1
 CONF
-tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
-rm -f "$TUI_DIR/status"
-tui_start env LANG=de_DE.UTF-8 "$SKUA" -F "$home/conf"
+tui_restart env LANG=de_DE.UTF-8 "$SKUA" -F "$home/conf"
 tui_wait "INBOX" 20
 tui_keys j Enter
 tui_wait "Huge text" 20

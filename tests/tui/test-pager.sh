@@ -242,10 +242,8 @@ tui_wait_exit 10
 echo "ok: header block, quotes, signature, next/previous, URL list"
 
 # --- pager_headers, and no url_command --------------------------------------
-tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
-rm -f "$TUI_DIR/status"
 write_conf "pager_headers = From Subject"
-tui_start "$SKUA"
+tui_restart "$SKUA"
 open_pager_folder
 [ "$(text_of 1)" = "From: Alice Example <alice@example.org>" ] ||
 	tui_fail "pager_headers: line 1 is $(text_of 1)"

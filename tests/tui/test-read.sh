@@ -216,9 +216,7 @@ echo "ok: online: pager, scrolling, resize, read flag, attachment saved"
 
 # --- offline: the rig is gone; the cache has what was read ---------------
 "$rig" stop "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not stop"
-tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
-rm -f "$TUI_DIR/status"
-tui_start "$SKUA"
+tui_restart "$SKUA"
 tui_wait "mail: offline:" 10
 tui_keys j Enter
 tui_wait "[300 messages" 10

@@ -103,12 +103,7 @@ wait_until() {
 	tui_fail "timed out waiting for: $*"
 }
 restart() {
-	tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
-	rm -f "$TUI_DIR/status"
-	# A new server on a new socket: one starting on the old socket can
-	# reach the old server while it is still going away.
-	TUI_SOCKET="skua-tui-$$-$RANDOM"
-	tui_start "$@"
+	tui_restart "$@"
 }
 quit() {
 	tui_keys q

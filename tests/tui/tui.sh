@@ -8,6 +8,7 @@
 #   tui_screen           print the screen
 #   tui_resize COLS ROWS
 #   tui_wait_exit [SECS] wait for CMD to end; its status is in TUI_STATUS
+#   tui_restart CMD...   kill the session and start CMD in a new one
 #   tui_stop             kill the session (also done on exit)
 
 TUI_SOCKET="skua-tui-$$-$RANDOM"
@@ -83,6 +84,15 @@ tui_wait_exit() {
 		sleep 0.05
 	done
 	tui_fail "the program did not exit within ${secs}s"
+}
+
+tui_restart() {
+	tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
+	rm -f "$TUI_DIR/status"
+	# A new socket: a server started on the old one can reach the old
+	# server while it is still going away ("server exited unexpectedly").
+	TUI_SOCKET="skua-tui-$$-$RANDOM"
+	tui_start "$@"
 }
 
 tui_stop() {

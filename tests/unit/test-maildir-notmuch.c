@@ -307,6 +307,30 @@ test_index_files(void **state)
 	free(c);
 }
 
+/* A name too long for a Xapian term would end the process inside
+ * notmuch: it is refused before. */
+static void
+test_long_name(void **state)
+{
+	struct fixture		*fx = *state;
+	struct maildir_notmuch	*nm;
+	char			 rel[300], *error = NULL;
+
+	memset(rel, 'x', sizeof rel);
+	memcpy(rel, "cur/", 4);
+	rel[sizeof rel - 1] = '\0';
+	put(fx, rel, "long");
+	assert_int_equal(maildir_notmuch_open(fx->root, &nm, &error),
+	    MAILDIR_NOTMUCH_OK);
+	assert_false(maildir_notmuch_has(nm, fx->path));
+	assert_int_equal(maildir_notmuch_add(nm, fx->path, &error),
+	    MAILDIR_NOTMUCH_ERROR);
+	assert_non_null(strstr(error, "too long"));
+	free(error);
+	maildir_notmuch_close(nm);
+	assert_tags(fx, "long", NULL);
+}
+
 static void
 test_open_fails_plainly(void **state)
 {
@@ -332,6 +356,7 @@ main(void)
 		T(test_rename_follows_flags),
 		T(test_rename_unknown),
 		T(test_index_files),
+		T(test_long_name),
 		T(test_open_fails_plainly),
 	};
 
