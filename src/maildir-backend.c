@@ -70,10 +70,14 @@ struct maildir_backend {
 	const struct config_account	*account;
 	struct maildir			*store;
 	struct maildir_cache		*cache;
-	char				**forget;	/* paths notmuch drops */
+	char				**forget;	/* notmuch drops them */
 	size_t				  nforget;
 	pid_t				  indexer;	/* running, or 0 */
-	int				  indexer_fd;	/* what it did */
+	int				  indexer_fd;	/* what it says */
+	char				  indexer_buf[256];
+	size_t				  indexer_have;
+	long				  indexer_last;	/* last "P" */
+	long				  indexer_recorded; /* last "D" */
 	struct maildir_backend_pendings	  indexing;	/* what it does */
 	time_t				  notmuch_retry;
 	void				 *companion;
@@ -81,6 +85,7 @@ struct maildir_backend {
 };
 
 static void	maildir_backend_index_done(struct maildir_backend *, int);
+static void	maildir_backend_index_read(struct maildir_backend *);
 static void	maildir_backend_pendings_clear(
 		    struct maildir_backend_pendings *);
 
@@ -164,13 +169,15 @@ maildir_backend_close(void *state)
 		return;
 	if (b->companion_free != NULL)
 		b->companion_free(b->companion);
-	/* A running indexer finishes on its own; what it does is recorded
-	 * by the next worker, which finds notmuch has those files. */
+	/* A running indexer finishes on its own; what it did by now is
+	 * recorded, the rest the next worker finds notmuch has. */
 	if (b->indexer > 0 && waitpid(b->indexer, &status, WNOHANG) ==
 	    b->indexer)
 		maildir_backend_index_done(b, status);
-	if (b->indexer_fd != -1)
+	if (b->indexer_fd != -1) {
+		maildir_backend_index_read(b);
 		close(b->indexer_fd);
+	}
 	maildir_backend_pendings_clear(&b->indexing);
 	maildir_cache_close(b->cache);
 	maildir_close(b->store);
@@ -537,13 +544,14 @@ maildir_backend_parse(struct maildir_backend *b, struct backend_ctx *ctx,
 		}
 		done++;
 		if (done % MAILDIR_BACKEND_BATCH == 0 || i == 0) {
-			if (maildir_cache_commit(b->cache) != MAILDIR_CACHE_OK) {
+			open_txn = 0;
+			if (maildir_cache_commit(b->cache) !=
+			    MAILDIR_CACHE_OK) {
 				*error = xstrdup(maildir_cache_error(b->cache));
+				maildir_cache_rollback(b->cache);
 				status = BACKEND_ERROR;
-				open_txn = 0;
 				break;
 			}
-			open_txn = 0;
 			maildir_backend_rows_flush(&rows);
 			backend_progress(ctx, done, n, "messages");
 			if (backend_cancelled(ctx)) {
@@ -574,7 +582,8 @@ maildir_backend_refresh(struct maildir_backend *b, struct backend_ctx *ctx,
 	struct maildir_backend_change	*changes = NULL;
 	enum maildir_status		 ms;
 	enum backend_status		 status = BACKEND_OK;
-	uint32_t			*gone = NULL, *moved = NULL, *flags = NULL;
+	uint32_t			*gone = NULL, *moved = NULL;
+	uint32_t			*flags = NULL;
 	size_t				 nentries, nrows, i = 0, j = 0;
 	size_t				 nchanges = 0, ngone = 0, nmoved = 0;
 	char				*why = NULL;
@@ -812,73 +821,83 @@ maildir_backend_index_list(struct maildir_backend *b,
 	return rc;
 }
 
-/* Record what the indexer did, once it is over: the rows it reported
- * done are in notmuch as they were when it started. One it died on is
- * recorded too, so that it does not stop the others every time. */
+/* Read what the indexer said so far (all of it once it ended): rows it
+ * reports done are recorded as in notmuch, as they were when it started. */
 static void
-maildir_backend_index_done(struct maildir_backend *b, int status)
+maildir_backend_index_read(struct maildir_backend *b)
 {
-	char		 buf[4096], *line, *end;
-	size_t		 have = 0, i;
+	char		*line, *end;
 	ssize_t		 n;
 	unsigned long	 k;
-	long		 last = -1, recorded = -1;
-	int		 failed;
+	int		 open_txn = 0;
 
-	failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-	if (maildir_cache_begin(b->cache) != MAILDIR_CACHE_OK)
-		goto out;
 	for (;;) {
-		n = read(b->indexer_fd, buf + have, sizeof buf - 1 - have);
+		n = read(b->indexer_fd, b->indexer_buf + b->indexer_have,
+		    sizeof b->indexer_buf - 1 - b->indexer_have);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		have += (size_t)n;
-		buf[have] = '\0';
-		for (line = buf; (end = strchr(line, '\n')) != NULL;
-		    line = end + 1) {
+		b->indexer_have += (size_t)n;
+		b->indexer_buf[b->indexer_have] = '\0';
+		for (line = b->indexer_buf; (end = strchr(line, '\n')) !=
+		    NULL; line = end + 1) {
 			*end = '\0';
 			k = strtoul(line + (line[0] != '\0'), NULL, 10);
 			if (k >= b->indexing.n)
 				continue;
-			if (line[0] == 'P')
-				last = (long)k;
-			else if (line[0] == 'D') {
-				recorded = (long)k;
-				maildir_cache_indexed_set(b->cache,
-				    b->indexing.p[k].folder,
-				    b->indexing.p[k].uid,
-				    b->indexing.p[k].file,
-				    b->indexing.p[k].flags);
+			if (line[0] == 'P') {
+				b->indexer_last = (long)k;
+				continue;
 			}
+			if (line[0] != 'D')
+				continue;
+			b->indexer_recorded = (long)k;
+			if (!open_txn)
+				open_txn = maildir_cache_begin(b->cache) ==
+				    MAILDIR_CACHE_OK;
+			maildir_cache_indexed_set(b->cache,
+			    b->indexing.p[k].folder, b->indexing.p[k].uid,
+			    b->indexing.p[k].file, b->indexing.p[k].flags);
 		}
-		have = strlen(line);
-		memmove(buf, line, have);
+		b->indexer_have = strlen(line);
+		memmove(b->indexer_buf, line, b->indexer_have + 1);
 	}
-	if (failed && last >= 0 && last > recorded) {
+	if (open_txn && maildir_cache_commit(b->cache) != MAILDIR_CACHE_OK)
+		maildir_cache_rollback(b->cache);
+}
+
+/* The indexer ended: record the rest of what it did. One it died on is
+ * recorded too, so that it does not stop the others every time. */
+static void
+maildir_backend_index_done(struct maildir_backend *b, int status)
+{
+	struct maildir_backend_pending	*p;
+	long				 last;
+
+	maildir_backend_index_read(b);
+	last = b->indexer_last;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		;
+	else if (last >= 0 && last > b->indexer_recorded) {
+		p = &b->indexing.p[last];
 		log_warn("%s: %s: notmuch failed on %s/%s; it is left out of "
-		    "the index", __func__, b->account->name,
-		    b->indexing.p[last].folder, b->indexing.p[last].file);
-		maildir_cache_indexed_set(b->cache, b->indexing.p[last].folder,
-		    b->indexing.p[last].uid, b->indexing.p[last].file,
-		    b->indexing.p[last].flags);
-	} else if (failed) {
+		    "the index", __func__, b->account->name, p->folder,
+		    p->file);
+		maildir_cache_indexed_set(b->cache, p->folder, p->uid, p->file,
+		    p->flags);
+	} else {
 		log_warn("%s: %s: the notmuch indexer failed; trying again in "
 		    "%d s", __func__, b->account->name,
 		    MAILDIR_BACKEND_INDEX_RETRY);
 		b->notmuch_retry = time(NULL) + MAILDIR_BACKEND_INDEX_RETRY;
 	}
-	if (maildir_cache_commit(b->cache) != MAILDIR_CACHE_OK)
-		maildir_cache_rollback(b->cache);
-out:
+	log_debug("%s: %s: the indexer is done (%zu rows given)", __func__,
+	    b->account->name, b->indexing.n);
 	close(b->indexer_fd);
 	b->indexer_fd = -1;
 	b->indexer = 0;
-	i = b->indexing.n;
 	maildir_backend_pendings_clear(&b->indexing);
-	log_debug("%s: %s: the indexer is done (%zu rows given)", __func__,
-	    b->account->name, i);
 }
 
 /*
@@ -896,6 +915,7 @@ maildir_backend_index(struct maildir_backend *b, struct backend_ctx *ctx)
 	pid_t	 pid;
 
 	if (b->indexer > 0) {
+		maildir_backend_index_read(b);
 		pid = waitpid(b->indexer, &status, WNOHANG);
 		if (pid == 0)
 			return;		/* still at it */
@@ -926,8 +946,13 @@ maildir_backend_index(struct maildir_backend *b, struct backend_ctx *ctx)
 		_exit(status == 0 ? 0 : 1);
 	}
 	close(fds[1]);
+	/* Read as it goes, never waiting: a worker that ends before its
+	 * indexer has recorded what was done by then. */
+	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
 	b->indexer = pid;
 	b->indexer_fd = fds[0];
+	b->indexer_have = 0;
+	b->indexer_last = b->indexer_recorded = -1;
 	while (b->nforget > 0)
 		free(b->forget[--b->nforget]);	/* the indexer has them */
 }

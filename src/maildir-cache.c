@@ -298,7 +298,9 @@ cache_try(const char *path, struct maildir_cache **out, char **error)
 enum maildir_cache_status
 maildir_cache_open(const char *path, struct maildir_cache **out, char **error)
 {
-	static const char	*suffixes[] = { "", "-wal", "-shm", "-journal" };
+	static const char	*suffixes[] = {
+	    "", "-wal", "-shm", "-journal"
+	};
 	char			*why = NULL, *file;
 	size_t			 i;
 

@@ -26,14 +26,14 @@ enum maildir_cache_status {
  */
 struct maildir_cache_row {
 	struct store_message	 m;
-	char			*key;		/* the unique part of its name */
-	char			*file;		/* "cur/KEY:2,S", in its folder */
+	char			*key;	/* the unique part of its name */
+	char			*file;	/* "cur/KEY:2,S", in its folder */
 	uint64_t		 size;
 	int64_t			 mtime;
-	char			*indexed;	/* the file notmuch has, or NULL */
+	char			*indexed; /* the file notmuch has, or NULL */
 	uint32_t		 indexed_flags;	/* flags its tags say */
-	int			 parsed;	/* 0: a stand-in for a file that
-						   could not be read; try again */
+	int			 parsed; /* 0: a stand-in for a file that
+					    could not be read; try again */
 };
 
 struct maildir_cache;

@@ -2,8 +2,10 @@
  * store's root (root/.notmuch), files indexed as they arrive or move, and
  * tags that follow the Maildir flags (S: not unread, F: flagged, R:
  * replied, P: passed, D: draft) as `notmuch new` would set them. Worker
- * process only. One writer at a time: a session is opened, used for one
- * batch and closed at once, since a second writer waits for the first. */
+ * process only, better a process of its own (maildir-backend forks one):
+ * libnotmuch ends the process on some internal errors. One writer at a
+ * time: a session is opened, used for one batch and closed at once,
+ * since a second writer waits for the first. */
 #ifndef SKUA_MAILDIR_NOTMUCH_H
 #define SKUA_MAILDIR_NOTMUCH_H
 
@@ -44,7 +46,8 @@ enum maildir_notmuch_status maildir_notmuch_remove(struct maildir_notmuch *,
 enum maildir_notmuch_status maildir_notmuch_flags(struct maildir_notmuch *,
 		     const char *path, char **error);
 /* Whether notmuch has this file (cheap: no parsing). */
-int		 maildir_notmuch_has(struct maildir_notmuch *, const char *path);
+int		 maildir_notmuch_has(struct maildir_notmuch *,
+		     const char *path);
 
 /*
  * For whoever delivers into the store (the POP3 download): index n just

@@ -1257,7 +1257,8 @@ maildir_copy(struct maildir *md, const char *from, const char *file,
 {
 	enum maildir_status	 status;
 	const char		*name;
-	char			 sub[4], *target = NULL, *buf = NULL, *tmp = NULL;
+	char			 sub[4], *target = NULL, *buf = NULL;
+	char			*tmp = NULL;
 	size_t			 len;
 	int			 srcfd = -1, dstfd = -1, tofd;
 

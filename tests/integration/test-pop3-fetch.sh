@@ -469,5 +469,18 @@ out=$("$skua" -F "$tmp/imap.conf" fetch 2>&1)
 out=$("$skua" -F "$tmp/imap.conf" fetch i 2>&1)
 [ $? = 1 ] && grep -q "is an IMAP account" <<<"$out" && ok "an IMAP account" ||
 	fail "an IMAP account: $out"
+# The options are checked with the rest of the file.
+printf 'pop3_delete = no\n' >>"$tmp/imap.conf"
+out=$("$skua" --check-config -F "$tmp/imap.conf" 2>&1)
+[ $? = 1 ] && grep -q "imap.conf:1: account i: the pop3_delete options are for POP3" \
+	<<<"$out" && ok "pop3_delete on IMAP" || fail "pop3_delete on IMAP: $out"
+conf bad "pop3_delete = yes" "pop3_delete_after_days = 3"
+out=$("$skua" --check-config -F "$tmp/bad.conf" 2>&1)
+[ $? = 1 ] && grep -q "pop3_delete = yes deletes mail from the server at once" \
+	<<<"$out" && ok "yes and days disagree" || fail "yes and days: $out"
+conf bad "pop3_delete_after_days = 0"
+out=$("$skua" --check-config -F "$tmp/bad.conf" 2>&1)
+[ $? = 1 ] && grep -q "is not a number of days from 1 to 36500" <<<"$out" &&
+	ok "days out of range" || fail "days out of range: $out"
 
 finish

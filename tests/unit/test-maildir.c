@@ -479,8 +479,8 @@ test_flags_set(void **state)
 	free(file);
 	/* Keywords of another client survive. */
 	put(fx, "cur/21.k.host:2,Sa", "Subject: k\n\n");
-	assert_int_equal(maildir_flags_set(fx->md, "INBOX", "cur/21.k.host:2,Sa",
-	    0, &file, &error), MAILDIR_OK);
+	assert_int_equal(maildir_flags_set(fx->md, "INBOX",
+	    "cur/21.k.host:2,Sa", 0, &file, &error), MAILDIR_OK);
 	assert_string_equal(file, "cur/21.k.host:2,a");
 	free(file);
 	/* Gone (another client renamed it): NOT_FOUND, to scan again. */
