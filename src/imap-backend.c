@@ -955,6 +955,101 @@ imap_backend_confirm(struct imap_backend *b, struct backend_ctx *ctx,
 	return yes;
 }
 
+/* What imap_backend_forwarded walks the attachments with. */
+struct imap_backend_fwd {
+	struct imap_backend		*b;
+	struct backend_ctx		*ctx;
+	const char			*folder;
+	uint32_t			 uidvalidity, uid;
+	const struct render_opts	*ropts;
+	char				*text;
+	size_t				 number;
+	int				 shown;
+};
+
+#define IMAP_BACKEND_MAX_FORWARDED	3	/* shown inline per message */
+
+/* One attachment: a forwarded message (message/rfc822) gets its header
+ * block and its text fetched (never its attachments) and appended. */
+static void
+imap_backend_forwarded_one(const struct mime_part *p, void *arg)
+{
+	struct imap_backend_fwd	*f = arg;
+	struct imap_backend	*b = f->b;
+	const struct mime_part	*inner;
+	struct mime_part	 hdr;
+	char			*raw = NULL, *head = NULL, *text, *block, *all;
+	char			*error = NULL, *why = NULL;
+	size_t			 len = 0, hlen = 0;
+	uint32_t		 notes = 0;
+
+	f->number++;
+	if (strcmp(p->type, "message") != 0 || p->nchildren == 0 ||
+	    f->shown >= IMAP_BACKEND_MAX_FORWARDED ||
+	    (inner = mime_structure_display(p->children[0],
+	    f->ropts->prefer_html)) == NULL ||
+	    strcmp(inner->type, "text") != 0 ||
+	    (b->account->download_confirm_mb > 0 && inner->size >
+	    (uint64_t)b->account->download_confirm_mb * 1048576))
+		return;
+	memset(&hdr, 0, sizeof hdr);
+	hdr.section = xasprintf("%s.HEADER", p->section);
+	if (imap_backend_cache_part(b, f->ctx, f->folder, f->uidvalidity,
+	    f->uid, &hdr, &error) == BACKEND_OK)
+		store_cache_read(b->cache, f->folder, f->uidvalidity, f->uid,
+		    hdr.section, 256 * 1024, &head, &hlen, &why);
+	free(error);
+	free(why);
+	error = why = NULL;
+	if (imap_backend_cache_part(b, f->ctx, f->folder, f->uidvalidity,
+	    f->uid, inner, &error) != BACKEND_OK ||
+	    store_cache_read(b->cache, f->folder, f->uidvalidity, f->uid,
+	    inner->section, IMAP_BACKEND_MAX_TEXT, &raw, &len, &why) !=
+	    STORE_CACHE_OK) {
+		log_info("%s: forwarded part %s of %u not shown: %s", __func__,
+		    inner->section, f->uid, error != NULL ? error :
+		    why != NULL ? why : "?");
+		goto out;
+	}
+	text = render_part(inner, raw, len, f->ropts, &notes);
+	block = render_forwarded(f->number + 1, p, head, hlen, text,
+	    f->ropts);
+	all = xasprintf("%s%s", f->text, block);
+	free(f->text);
+	f->text = all;
+	free(block);
+	free(text);
+	f->shown++;
+out:
+	free(hdr.section);
+	free(head);
+	free(raw);
+	free(error);
+	free(why);
+}
+
+/* text with the forwarded messages of root shown after it, as mutt does;
+ * takes text, returns the caller's. */
+static char *
+imap_backend_forwarded(struct imap_backend *b, struct backend_ctx *ctx,
+    const char *folder, uint32_t uidvalidity, uint32_t uid,
+    const struct mime_part *root, const struct render_opts *ropts,
+    char *text)
+{
+	struct imap_backend_fwd	f;
+
+	memset(&f, 0, sizeof f);
+	f.b = b;
+	f.ctx = ctx;
+	f.folder = folder;
+	f.uidvalidity = uidvalidity;
+	f.uid = uid;
+	f.ropts = ropts;
+	f.text = text;
+	mime_structure_attachments(root, imap_backend_forwarded_one, &f);
+	return f.text;
+}
+
 static enum backend_status
 imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
     const char *folder, uint32_t uid, const char *section,
@@ -1015,6 +1110,9 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 	}
 	notes |= render_shape_notes(root);
 	shown = render_part(part, raw, len, ropts, &notes);
+	if (section == NULL || *section == '\0')
+		shown = imap_backend_forwarded(b, ctx, folder, uidvalidity, uid,
+		    root, ropts, shown);
 	type = xasprintf("%s/%s", part->type, part->subtype);
 	m = msg_new(MSG_EV_PART, 0);
 	msg_add_u32(m, BACKEND_PART_TEXT);

@@ -462,3 +462,34 @@ render_message(const char *buf, size_t len, const struct render_opts *o)
 	mime_message_free(m);
 	return out.s;
 }
+
+char *
+render_forwarded(size_t number, const struct mime_part *p,
+    const char *header, size_t hlen, const char *text,
+    const struct render_opts *o)
+{
+	struct mime_message	*m;
+	struct render_buf	 out = { NULL, 0, 0 };
+	struct render_ctx	 c;
+	char			*line, *type;
+
+	type = xasprintf("%s/%s", p->type, p->subtype);
+	line = render_attachment_line(number, p->name, type, p->size);
+	free(type);
+	render_line(&out, "");
+	render_line(&out, line);
+	free(line);
+	memset(&c, 0, sizeof c);
+	c.opts = o;
+	c.out = &out;
+	if (header != NULL) {
+		/* The header block alone parses as a message without a body. */
+		m = mime_message_parse(header, hlen);
+		c.msg = m;
+		render_headers(&c, NULL, "  ");
+		mime_message_free(m);
+		render_line(&out, "");
+	}
+	render_indented(&out, text, "  ");
+	return out.s;
+}

@@ -47,6 +47,17 @@ char	*render_part(const struct mime_part *p, const char *raw, size_t len,
 char	*render_message(const char *buf, size_t len,
 	     const struct render_opts *);
 
+/*
+ * A message/rfc822 part p shown inline, as the pager puts it after the
+ * text: its attachment line (number as in the list), then, indented, the
+ * headers of header (hlen bytes of its header block, or NULL) and its
+ * text (already rendered). Worker side (it parses the header block). The
+ * caller frees.
+ */
+char	*render_forwarded(size_t number, const struct mime_part *p,
+	     const char *header, size_t hlen, const char *text,
+	     const struct render_opts *);
+
 /* The notes the shape of a tree calls for: RENDER_NOTE_SIGNED for
  * multipart/signed, RENDER_NOTE_ENCRYPTED for multipart/encrypted and
  * S/MIME enveloped data, looked for down multiparts. */

@@ -2,8 +2,9 @@
 # test-render-imap: the pager's text for an IMAP message (from its
 # BODYSTRUCTURE and the one part fetched) is what `skua render` shows for
 # the same message read whole: every corpus message is appended to the
-# rig's dovecot, fetched through the account worker, and its text must
-# appear in the render output, with the same notes.
+# rig's dovecot, fetched through the account worker, and its text (with
+# a forwarded message inline) must appear in the render output, with the
+# same notes.
 set -uo pipefail
 
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +35,11 @@ for f in "${files[@]}"; do
 	uid=$((uid + 1))
 	name=$(basename "$f" .eml)
 	"$probe" "$conf" mail fetch Corpus "$uid" >"$tmp/imap.out" 2>&1
-	"$skua" render "$f" >"$tmp/render.out" 2>/dev/null
+	# The bytes the server has: CRLF line ends (sizes depend on them).
+	"$py" -c 'import sys
+d = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+sys.stdout.buffer.write(d.replace(b"\n", b"\r\n"))' "$f" >"$tmp/crlf.eml"
+	"$skua" render "$tmp/crlf.eml" >"$tmp/render.out" 2>/dev/null
 	if "$py" - "$tmp/imap.out" "$tmp/render.out" <<'PY'
 import re, sys
 imap = open(sys.argv[1], "rb").read()
