@@ -171,6 +171,14 @@ pop3_deliver_name(void)
 	return xstrdup(buf);
 }
 
+/* A name skua made: no path in it, no dot file. The journal is ours, but
+ * a damaged file must not make skua remove anything outside tmp/. */
+static int
+pop3_deliver_name_is_valid(const char *name)
+{
+	return name[0] != '\0' && name[0] != '.' && strchr(name, '/') == NULL;
+}
+
 /* Write all of buf; -1 with errno on failure. */
 static int
 pop3_deliver_write_all(int fd, const char *buf, size_t len)
@@ -235,6 +243,10 @@ pop3_deliver_write(struct pop3_deliver *d, const char *name, const char *data,
 	const char	*doing;
 	int		 fd, saved;
 
+	if (!pop3_deliver_name_is_valid(name)) {
+		*error = xasprintf(_("%s: not a Maildir file name"), name);
+		return POP3_DELIVER_ERROR;
+	}
 	tmp = xasprintf("%s/tmp/%s", d->dir, name);
 	new = xasprintf("%s/new/%s", d->dir, name);
 	if ((md = EVP_MD_CTX_new()) == NULL ||
@@ -301,7 +313,13 @@ pop3_deliver_sync(struct pop3_deliver *d, char **error)
 void
 pop3_deliver_discard(struct pop3_deliver *d, const char *name)
 {
-	char	*tmp = xasprintf("%s/tmp/%s", d->dir, name);
+	char	*tmp;
+
+	if (!pop3_deliver_name_is_valid(name)) {
+		log_warn("%s: not a name skua makes: %s", __func__, name);
+		return;
+	}
+	tmp = xasprintf("%s/tmp/%s", d->dir, name);
 
 	if (unlink(tmp) == -1 && errno != ENOENT)
 		log_warn("%s: %s: %s", __func__, tmp, strerror(errno));

@@ -154,7 +154,7 @@ struct pop3_fetch_run {
 };
 
 /*
- * Steps 1 to 4 of the header for messages first .. first + n - 1 of todo.
+ * Steps 1 to 4 of the header for the n messages m[todo[0]], ...
  * Whatever fails, what reached new/ is made durable and recorded before
  * this returns (or stays in the journal for recovery).
  */
@@ -167,7 +167,7 @@ pop3_fetch_batch(struct pop3_fetch_run *r,
 	enum pop3_session_status	 ss;
 	char				*data, *why = NULL;
 	size_t				 i, len, ndone = 0;
-	uint64_t			 written;
+	uint64_t			 written, bytes = 0;
 	int				 stored;
 
 	batch = xcalloc(n, sizeof *batch);
@@ -214,8 +214,7 @@ pop3_fetch_batch(struct pop3_fetch_run *r,
 					batch[i].size = written;
 					batch[i].delivered = pop3_policy_now();
 					done[ndone++] = batch[i];
-					r->result->messages++;
-					r->result->bytes += len;
+					bytes += len;
 				} else {
 					pop3_fetch_note(error, why);
 					why = NULL;
@@ -241,9 +240,11 @@ pop3_fetch_batch(struct pop3_fetch_run *r,
 	if (pop3_deliver_sync(r->deliver, &why) != POP3_DELIVER_OK ||
 	    pop3_state_record(r->state, done, ndone, &why) != POP3_STATE_OK) {
 		pop3_fetch_note(error, why);
-		r->result->messages -= ndone;
 		r->stopped = 1;
+		goto out;
 	}
+	r->result->messages += ndone;
+	r->result->bytes += bytes;
 out:
 	for (i = 0; i < n; i++)
 		free(batch[i].file);
@@ -286,6 +287,10 @@ pop3_fetch_delete(struct pop3_fetch_run *r,
 		return;
 	}
 	for (i = 0; i < n && !r->dead; i++) {
+		/* A slow server's DELEs must not look like a stall. */
+		if (r->meter.ctx != NULL && i % 100 == 0)
+			backend_progress(r->meter.ctx, i, n,
+			    _("deleting on the server"));
 		if ((rec = pop3_state_find(records, nrecords, m[i].uidl)) ==
 		    NULL)
 			continue;

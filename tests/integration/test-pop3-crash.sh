@@ -68,13 +68,13 @@ PY
 # check N: the invariants after kill N. The server side is read again if
 # it looks short: dovecot may be moving files as its session ends.
 check() {
-	local mine dup stray missing try
+	local mine dup stray missing
 	mine=$(hashes "$store")
 	dup=$(uniq -d <<<"$mine")
 	[ -z "$dup" ] || fail "after kill $1: stored twice: $dup"
 	stray=$(comm -13 <(echo "$original") <(echo "$mine") | grep . || true)
 	[ -z "$stray" ] || fail "after kill $1: a file that is no message: $stray"
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		missing=$(comm -23 <(echo "$original") <(sort -u <(echo "$mine") \
 			<(hashes "$RIG_MAILDIR")) | grep . || true)
 		[ -z "$missing" ] && break
@@ -168,7 +168,7 @@ PY
 # seconds, "trace WORD N" once the protocol trace shows the client's WORD
 # N times (the run has -d for that). Then the invariants are checked.
 run() {
-	local kind=$1 size=0 i debug=
+	local kind=$1 size=0 debug=
 	count_new
 	local before=$new
 	[ "$kind" = trace ] && debug=-d size=$(stat -c %s "$log")
@@ -189,8 +189,8 @@ run() {
 	fi
 	check "$n"
 	count_new
-	[ -n "${CRASH_DEBUG:-}" ] && echo "# run $n ($kind ${*: -1}): exit $status," \
-		"new/ had $before files, $new after"
+	[ -n "${CRASH_DEBUG:-}" ] && echo "# run $n ($kind ${*: -1}):" \
+		"exit $status, new/ had $before files, $new after"
 	return 0
 }
 

@@ -142,6 +142,10 @@ same "records forgotten once deleted" "$(sqlite3 \
 same "state is private" "$(stat -c %a "$XDG_DATA_HOME/skua/once/pop3.db")" 600
 fetch 0 once
 said "once: 0 messages (0 bytes) downloaded, 0 deleted"
+for ((i = 0; i < 40; i++)); do	# dovecot logs as its session ends
+	grep -q 'del=30/30' "$RIG_LOG" && break
+	sleep 0.05
+done
 grep -q 'del=30/30' "$RIG_LOG" && ok "dovecot logged 30 deletions" ||
 	fail "dovecot did not log del=30/30"
 
@@ -267,12 +271,14 @@ pop clear >/dev/null
 # over implicit TLS, run skua fetch for account NAME against it; skua
 # must exit WANT_SKUA saying PATTERN, the fake server must exit 0 (the
 # client never sent RETR or DELE where the script forbids them).
+fake_tls=implicit	# or starttls: the script says STARTTLS itself
 fake_run() {
-	local script=$1 name=$2 want=$3 pattern=$4 i port status
+	local script=$1 name=$2 want=$3 pattern=$4 i port status implicit=
 	shift 4
 	rm -f "$tmp/port"
+	[ "$fake_tls" = implicit ] && implicit=--implicit-tls
 	"$fake" --script "$script" --port-file "$tmp/port" --timeout 30 \
-		--implicit-tls --tls-self-signed --tls-cert-out "$tmp/fake.pem" \
+		$implicit --tls-self-signed --tls-cert-out "$tmp/fake.pem" \
 		--transcript "$tmp/$name.transcript" 2>"$tmp/fake.err" &
 	local pid=$!
 	for ((i = 0; i < 200; i++)); do
@@ -284,7 +290,7 @@ fake_run() {
 		printf '[account %s]\nprotocol = pop3\nhost = 127.0.0.1\n' "$name"
 		printf 'port = %s\ntls_ca_file = %s\nuser = u\n' "$port" \
 			"$tmp/fake.pem"
-		printf 'password_command = echo secret\n'
+		printf 'password_command = echo secret\ntls = %s\n' "$fake_tls"
 		[ $# -gt 0 ] && printf '%s\n' "$@"
 	} >"$tmp/$name.conf"
 	chmod 600 "$tmp/$name.conf"
@@ -348,6 +354,34 @@ fake_run "$tmp/uidldup.script" uidldup 1 "the same unique id"
 long=$(head -c 5000 /dev/zero | tr '\0' x)
 listing uidllong "1 320|2 320" "1 AAA|2 $long"
 fake_run "$tmp/uidllong.script" uidllong 1 "a reply line longer than 4096 bytes"
+
+LABEL="login"
+# AUTH PLAIN where offered; a server that wants the response apart gets
+# "*" (cancel) and then USER/PASS.
+{
+	printf 'S +OK fake ready\nC CAPA\nS +OK\nS SASL PLAIN\nS UIDL\nS .\n'
+	printf 'C~ AUTH PLAIN AHUAc2VjcmV0\nS + \nC *\nS -ERR cancelled\n'
+	printf 'C USER u\nS +OK\nC PASS secret\nS +OK in\n'
+	printf 'C STAT\nS +OK 0 0\nC LIST\nS +OK\nS .\nC UIDL\nS +OK\nS .\n'
+	printf 'C QUIT\nS +OK bye\n'
+} >"$tmp/saslplain.script"
+fake_run "$tmp/saslplain.script" saslplain 0 "saslplain: 0 messages"
+# Bytes after STLS's +OK and before the handshake are an injection: no
+# login follows (USER or PASS would make the server exit 1).
+{
+	printf 'S +OK fake ready\nC CAPA\nS +OK\nS STLS\nS UIDL\nS .\n'
+	printf 'C STLS\nS- +OK go ahead\\r\\n+OK injected\\r\\n\n'
+	printf 'EXPECT-CLOSE\n'
+} >"$tmp/stlsinject.script"
+fake_tls=starttls
+fake_run "$tmp/stlsinject.script" stlsinject 1 "stlsinject: error:"
+# No STLS at all: nothing is sent in the clear.
+{
+	printf 'S +OK fake ready\nC CAPA\nS +OK\nS USER\nS UIDL\nS .\n'
+	printf 'C STLS\nS -ERR not here\nEXPECT-CLOSE QUIT\n'
+} >"$tmp/nostls.script"
+fake_run "$tmp/nostls.script" nostls 1 "does not offer STLS"
+fake_tls=implicit
 
 # A message: what RETR sends and what skua must store (LF line ends,
 # dot-stuffing undone).

@@ -158,6 +158,15 @@ test_write(void **state)
 	assert_int_equal(len, 9);
 	free(text);
 	free(path);
+	/* Only names skua makes: nothing outside tmp/ and new/. */
+	assert_int_equal(pop3_deliver_write(d, "../escape", "x\r\n", 3, sha,
+	    &written, &error), POP3_DELIVER_ERROR);
+	free(error);
+	error = NULL;
+	assert_int_equal(pop3_deliver_write(d, ".hidden", "x\r\n", 3, sha,
+	    &written, &error), POP3_DELIVER_ERROR);
+	free(error);
+	error = NULL;
 	/* An empty message is a file too. */
 	assert_int_equal(pop3_deliver_write(d, "empty", "", 0, sha, &written,
 	    &error), POP3_DELIVER_OK);
@@ -170,6 +179,10 @@ test_write(void **state)
 	pop3_deliver_discard(d, "left");
 	assert_int_equal(access(path, F_OK), -1);
 	pop3_deliver_discard(d, "never-there");
+	free(path);
+	pop3_deliver_discard(d, "../new/one");
+	assert_true(asprintf(&path, "%s/new/one", store) > 0);
+	assert_int_equal(access(path, F_OK), 0);
 	free(path);
 	pop3_deliver_close(d);
 	free(store);
