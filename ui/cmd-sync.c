@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,61 +29,6 @@ struct cmd_sync_job {
 	uint32_t			 folders;
 };
 
-/* Read a line from the terminal, without echo for secrets. */
-static char *
-cmd_sync_prompt(const char *question, int secret)
-{
-	struct termios	 old, raw;
-	char		 buf[1024];
-	int		 restore = 0;
-
-	if (!isatty(STDIN_FILENO))
-		return NULL;
-	fprintf(stderr, "%s ", question);
-	fflush(stderr);
-	if (secret && tcgetattr(STDIN_FILENO, &old) == 0) {
-		raw = old;
-		raw.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0;
-	}
-	if (fgets(buf, sizeof buf, stdin) == NULL)
-		buf[0] = '\0';
-	if (restore) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return xstrdup(buf);
-}
-
-static void
-cmd_sync_question(struct cmd_sync_job *job, struct msg *m)
-{
-	uint32_t	 qid, kind;
-	const char	*choice;
-	char		*text = NULL, *answer;
-
-	if (msg_get_u32(m, &qid) != MSG_OK || msg_get_u32(m, &kind) != MSG_OK ||
-	    msg_get_str(m, &text) != MSG_OK)
-		return;
-	answer = cmd_sync_prompt(text, kind == BACKEND_QUESTION_PASSWORD);
-	if (answer == NULL) {
-		fprintf(stderr, _("%s: %s\n(not asked: no terminal)\n"),
-		    job->account->name, text);
-		answer = xstrdup("");
-	} else if (kind == BACKEND_QUESTION_CONFIRM ||
-	    kind == BACKEND_QUESTION_CERTIFICATE) {
-		/* The worker takes "yes", "once" and so on, not the letter
-		 * the question names in the user's language. */
-		choice = prompt_choice(kind, (unsigned char)answer[0]);
-		free(answer);
-		answer = xstrdup(choice != NULL ? choice : "no");
-	}
-	account_answer(job->worker, qid, answer);
-	explicit_bzero(answer, strlen(answer));
-	free(answer);
-	free(text);
-}
 
 static void
 cmd_sync_reply(struct account *a, struct msg *m, void *arg)
@@ -108,7 +52,7 @@ cmd_sync_reply(struct account *a, struct msg *m, void *arg)
 			    job->account->name, text);
 		break;
 	case MSG_EV_QUESTION:
-		cmd_sync_question(job, m);
+		cmd_question(job->worker, job->account->name, m);
 		break;
 	case MSG_DONE:
 		job->done = 1;
