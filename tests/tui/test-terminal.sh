@@ -7,36 +7,9 @@
 set -euo pipefail
 . "$(dirname "$0")/tui.sh"
 
-rig=$top_srcdir/tests/integration/rig/dovecot-rig
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skua-term.XXXXXX")
-chmod 711 "$tmp"
-cleanup() {
-	tui_stop
-	"$rig" stop "$tmp/rig" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$rig" start "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not start"
-"$rig" populate "$tmp/rig" --inbox 5000 --quiet >/dev/null 2>&1 ||
-	tui_fail "the rig was not populated"
-# shellcheck disable=SC1091
-. "$tmp/rig/rig.env"
-export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache \
-	XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state LC_ALL=C.UTF-8 TZ=UTC
-mkdir -p "$HOME" "$XDG_CONFIG_HOME/skua"
-printf '%s\n' "$RIG_PASS" > "$tmp/password"
-chmod 600 "$tmp/password"
-cat > "$XDG_CONFIG_HOME/skua/config" <<CONF
-[account mail]
-protocol = imap
-host = 127.0.0.1
-port = $RIG_IMAPS_PORT
-tls_ca_file = $RIG_CA
-user = $RIG_USER
-password_command = cat $tmp/password
-CONF
-chmod 600 "$XDG_CONFIG_HOME/skua/config" 
+tui_rig --inbox 5000 --quiet
+tui_account > "$XDG_CONFIG_HOME/skua/config"
+chmod 600 "$XDG_CONFIG_HOME/skua/config"
 
 # skua under an interactive shell, so that ^Z and fg are real job control.
 tui_start bash --norc --noprofile -i

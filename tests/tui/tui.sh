@@ -10,6 +10,11 @@
 #   tui_wait_exit [SECS] wait for CMD to end; its status is in TUI_STATUS
 #   tui_restart CMD...   kill the session and start CMD in a new one
 #   tui_stop             kill the session (also done on exit)
+#   tui_rig [ARGS...]    a throwaway dovecot in $tmp/rig, populated with
+#                        ARGS (mkcorpus options), stopped on exit; HOME and
+#                        the XDG directories under $tmp (made here)
+#   tui_account [NAME]   print an [account NAME] section (default mail)
+#                        for the rig
 
 TUI_SOCKET="skua-tui-$$-$RANDOM"
 TUI_DIR=$(mktemp -d "${TMPDIR:-/tmp}/skua-tui.XXXXXX")
@@ -101,3 +106,35 @@ tui_stop() {
 }
 
 trap tui_stop EXIT
+
+tui_rig() {
+	rig=$top_srcdir/tests/integration/rig/dovecot-rig
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/skua-tui-rig.XXXXXX")
+	# dovecot's unprivileged processes must reach the rig below (as root).
+	chmod 711 "$tmp"
+	trap tui_rig_cleanup EXIT
+	"$rig" start "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not start"
+	"$rig" populate "$tmp/rig" "$@" >/dev/null 2>&1 ||
+		tui_fail "the rig was not populated"
+	# shellcheck disable=SC1091
+	. "$tmp/rig/rig.env"
+	export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config \
+		XDG_CACHE_HOME=$tmp/cache XDG_DATA_HOME=$tmp/data \
+		XDG_STATE_HOME=$tmp/state LC_ALL=C.UTF-8 TZ=UTC
+	mkdir -p "$HOME" "$XDG_CONFIG_HOME/skua"
+	printf '%s\n' "$RIG_PASS" > "$tmp/password"
+	chmod 600 "$tmp/password"
+}
+
+tui_rig_cleanup() {
+	tui_stop
+	"$rig" stop "$tmp/rig" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+
+tui_account() {
+	printf '[account %s]\nprotocol = imap\nhost = 127.0.0.1\nport = %s\n' \
+		"${1:-mail}" "$RIG_IMAPS_PORT"
+	printf 'tls_ca_file = %s\nuser = %s\npassword_command = cat %s\n' \
+		"$RIG_CA" "$RIG_USER" "$tmp/password"
+}
