@@ -7,28 +7,8 @@
 set -euo pipefail
 . "$(dirname "$0")/tui.sh"
 
-rig=$top_srcdir/tests/integration/rig/dovecot-rig
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skua-browse.XXXXXX")
-# dovecot's unprivileged processes must reach the rig below (as root).
-chmod 711 "$tmp"
-cleanup() {
-	tui_stop
-	"$rig" stop "$tmp/rig" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$rig" start "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not start"
-"$rig" populate "$tmp/rig" --big-attachment-mb 1 >/dev/null 2>&1 ||
-	tui_fail "the rig was not populated"
-# shellcheck disable=SC1091
-. "$tmp/rig/rig.env"
-export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache \
-	XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state LC_ALL=C.UTF-8
-mkdir -p "$HOME" "$XDG_CONFIG_HOME/skua"
+tui_rig --big-attachment-mb 1
 conf=$XDG_CONFIG_HOME/skua/config
-printf '%s\n' "$RIG_PASS" > "$tmp/password"
-chmod 600 "$tmp/password"
 
 # The newest message in INBOX by its Date, and the start of its subject
 # as a terminal shows it (wide characters take two columns).

@@ -8,30 +8,10 @@
 set -euo pipefail
 . "$(dirname "$0")/tui.sh"
 
-rig=$top_srcdir/tests/integration/rig/dovecot-rig
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skua-open.XXXXXX")
-# dovecot's unprivileged processes must reach the rig below (as root).
-chmod 711 "$tmp"
-cleanup() {
-	tui_stop
-	"$rig" stop "$tmp/rig" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$rig" start "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not start"
-"$rig" populate "$tmp/rig" --inbox 3 --folders none --big-attachment-mb 0 \
-	--hostile >/dev/null 2>&1 || tui_fail "the rig was not populated"
-# shellcheck disable=SC1091
-. "$tmp/rig/rig.env"
-# Commands run in $tmp/work: a name that escaped would land there.
-mkdir -p "$tmp/home" "$tmp/config/skua" "$tmp/tmp" "$tmp/out" "$tmp/work"
-export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache \
-	XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state TMPDIR=$tmp/tmp \
-	MAILCAPS=$tmp/mailcap LC_ALL=C.UTF-8 TZ=UTC
+tui_rig --inbox 3 --folders none --big-attachment-mb 0 --hostile
+mkdir -p "$tmp/tmp" "$tmp/out" "$tmp/work"
+export TMPDIR=$tmp/tmp MAILCAPS=$tmp/mailcap
 cd "$tmp/work"
-printf '%s\n' "$RIG_PASS" > "$tmp/password"
-chmod 600 "$tmp/password"
 cat > "$XDG_CONFIG_HOME/skua/config" <<CONF
 check_interval = 0
 [account mail]

@@ -12,31 +12,11 @@
 set -euo pipefail
 . "$(dirname "$0")/tui.sh"
 
-rig=$top_srcdir/tests/integration/rig/dovecot-rig
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skua-theme.XXXXXX")
-# dovecot's unprivileged processes must reach the rig below (as root).
-chmod 711 "$tmp"
-cleanup() {
-	tui_stop
-	"$rig" stop "$tmp/rig" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$rig" start "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not start"
-"$rig" populate "$tmp/rig" --inbox 30 --big-attachment-mb 1 >/dev/null 2>&1 ||
-	tui_fail "the rig was not populated"
-# shellcheck disable=SC1091
-. "$tmp/rig/rig.env"
-export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache \
-	XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state LC_ALL=C.UTF-8 TZ=UTC
-# The shipped themes, from the source tree (make check sets this too).
+tui_rig --inbox 30 --big-attachment-mb 1
 export SKUA_THEMES_DIR=$top_srcdir/themes
 unset NO_COLOR
-mkdir -p "$HOME" "$XDG_CONFIG_HOME/skua/themes"
+mkdir -p "$XDG_CONFIG_HOME/skua/themes"
 conf=$XDG_CONFIG_HOME/skua/config
-printf '%s\n' "$RIG_PASS" > "$tmp/password"
-chmod 600 "$tmp/password"
 
 # write_config [THEME]: the account, and theme = THEME if one is given.
 write_config() {
