@@ -3,6 +3,7 @@
 #ifndef SKUA_BACKEND_H
 #define SKUA_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct config_account;
@@ -96,6 +97,16 @@ struct backend {
 #define BACKEND_SYNC_BODIES		0x1	/* also cache text parts */
 #define BACKEND_SYNC_DOWNLOAD_ONLY	0x2	/* POP3: download, then stop
 						   (no look at the store) */
+
+struct mime_part;
+
+/* A mime_structure_attachments callback (arg: the backend_ctx): one
+ * BACKEND_PART_ATTACHMENT event, the name made safe for a terminal. */
+void	 backend_emit_attachment(const struct mime_part *, void *ctx);
+/* Write len bytes of data to path, never over what is there: a private
+ * file beside it, fsynced, then link()ed to the name. */
+enum backend_status backend_write_new(const char *path, const char *data,
+	     size_t len, char **error);
 
 /* The backend for a configured protocol, or NULL if skua has none yet. */
 const struct backend *backend_for(const struct config_account *);

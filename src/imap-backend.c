@@ -717,42 +717,6 @@ imap_backend_sync(void *state, struct backend_ctx *ctx, const char *folder,
 }
 
 
-/* Find the part with this section in the tree. */
-static const struct mime_part *
-imap_backend_find_part(const struct mime_part *p, const char *section)
-{
-	const struct mime_part	*found;
-	size_t			 i;
-
-	if (strcmp(p->section, section) == 0)
-		return p;
-	for (i = 0; i < p->nchildren; i++) {
-		if ((found = imap_backend_find_part(p->children[i],
-		    section)) != NULL)
-			return found;
-	}
-	return NULL;
-}
-
-static void
-imap_backend_emit_attachment(const struct mime_part *p, void *arg)
-{
-	struct msg	*m = msg_new(MSG_EV_PART, 0);
-	char		*type = xasprintf("%s/%s", p->type, p->subtype), *name;
-
-	/* The sender's name is shown: no controls or bidi tricks on screen. */
-	name = p->name != NULL ? mime_sanitize(p->name, strlen(p->name), 0) :
-	    NULL;
-	msg_add_u32(m, BACKEND_PART_ATTACHMENT);
-	msg_add_str(m, p->section);
-	msg_add_str(m, name);
-	msg_add_str(m, type);
-	msg_add_u64(m, p->size);
-	backend_emit(arg, m);
-	free(type);
-	free(name);
-}
-
 /*
  * The message's headers for the pager's header block: what the mirror has
  * from the envelope (decoded and sanitised when it was stored). The Date
@@ -1072,11 +1036,11 @@ imap_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		return status;
 	if (section == NULL || *section == '\0')
 		imap_backend_emit_headers(ctx, &row);
-	mime_structure_attachments(root, imap_backend_emit_attachment, ctx);
+	mime_structure_attachments(root, backend_emit_attachment, ctx);
 	if (section == NULL || *section == '\0')
 		part = mime_structure_display(root, ropts->prefer_html);
 	else
-		part = imap_backend_find_part(root, section);
+		part = mime_structure_find(root, section);
 	if (part == NULL) {
 		m = msg_new(MSG_EV_PART, 0);
 		msg_add_u32(m, BACKEND_PART_TEXT);
@@ -1131,51 +1095,6 @@ out:
 	return status;
 }
 
-/* Write data to path without replacing anything that is there: a private
- * temporary file, fsync, then link() (which fails if path exists). */
-static enum backend_status
-imap_backend_write_new(const char *path, const char *data, size_t len,
-    char **error)
-{
-	char	*tmp = xasprintf("%s.skua-XXXXXX", path);
-	size_t	 done = 0;
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = mkstemp(tmp)) == -1) {
-		*error = xasprintf("%s: %s", path, strerror(errno));
-		free(tmp);
-		return BACKEND_ERROR;
-	}
-	while (done < len) {
-		if ((n = write(fd, data + done, len - done)) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (done < len || fsync(fd) == -1) {
-		*error = xasprintf("%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return BACKEND_ERROR;
-	}
-	close(fd);
-	if (link(tmp, path) == -1) {
-		*error = errno == EEXIST ? xasprintf(_("%s exists; not "
-		    "overwritten"), path) : xasprintf("%s: %s", path,
-		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return BACKEND_ERROR;
-	}
-	unlink(tmp);
-	free(tmp);
-	return BACKEND_OK;
-}
-
 static enum backend_status
 imap_backend_part_save(void *state, struct backend_ctx *ctx,
     const char *folder, uint32_t uid, const char *section, const char *path,
@@ -1194,7 +1113,7 @@ imap_backend_part_save(void *state, struct backend_ctx *ctx,
 	    error);
 	if (status != BACKEND_OK)
 		return status;
-	if ((part = imap_backend_find_part(root, section)) == NULL ||
+	if ((part = mime_structure_find(root, section)) == NULL ||
 	    part->nchildren > 0) {
 		*error = xasprintf(_("message %u has no part %s to save"), uid,
 		    section);
@@ -1213,7 +1132,7 @@ imap_backend_part_save(void *state, struct backend_ctx *ctx,
 		goto out;
 	}
 	mime_decode_transfer(part->encoding, raw, len, &decoded, &dlen);
-	status = imap_backend_write_new(path, decoded, dlen, error);
+	status = backend_write_new(path, decoded, dlen, error);
 	if (status == BACKEND_OK)
 		log_info("%s: saved %s/%u part %s (%zu bytes) to %s", __func__,
 		    folder, uid, section, dlen, path);

@@ -1114,42 +1114,6 @@ maildir_backend_message(struct maildir_backend *b, struct backend_ctx *ctx,
 	return BACKEND_ERROR;
 }
 
-static const struct mime_part *
-maildir_backend_find_part(const struct mime_part *p, const char *section)
-{
-	const struct mime_part	*found;
-	size_t			 i;
-
-	if (strcmp(p->section, section) == 0)
-		return p;
-	for (i = 0; i < p->nchildren; i++) {
-		if ((found = maildir_backend_find_part(p->children[i],
-		    section)) != NULL)
-			return found;
-	}
-	return NULL;
-}
-
-static void
-maildir_backend_emit_attachment(const struct mime_part *p, void *arg)
-{
-	struct msg	*m = msg_new(MSG_EV_PART, 0);
-	char		*type = xasprintf("%s/%s", p->type, p->subtype), *name;
-
-	/* The name is the sender's: no controls or bidi tricks on screen. */
-	name = p->name != NULL ? mime_sanitize(p->name, strlen(p->name), 0) :
-	    NULL;
-	msg_add_u32(m, BACKEND_PART_ATTACHMENT);
-	msg_add_str(m, p->section);
-	msg_add_str(m, name);
-	msg_add_str(m, type);
-	msg_add_u64(m, p->size);
-	backend_emit(arg, m);
-	free(type);
-	free(name);
-}
-
-#ifdef BACKEND_PART_HEADERS
 /* The message's own headers for the pager's header block, read from the
  * file (so any the pager is set to show can be there). */
 static void
@@ -1198,7 +1162,6 @@ maildir_backend_emit_headers(struct backend_ctx *ctx,
 	}
 	backend_emit(ctx, m);
 }
-#endif
 
 /* Set a message's flags in its file name, the cache and the interface. */
 static void
@@ -1240,7 +1203,6 @@ maildir_backend_part_fetch(void *state, struct backend_ctx *ctx,
 	char				*buf = NULL, *shown, *type;
 	size_t				 len = 0, rawlen = 0;
 	uint32_t			 notes = 0;
-	unsigned			 cuts;
 
 	status = maildir_backend_message(b, ctx, folder, uid, &row, &buf, &len,
 	    error);
@@ -1248,21 +1210,14 @@ maildir_backend_part_fetch(void *state, struct backend_ctx *ctx,
 		return status;
 	mm = mime_message_parse(buf, len);
 	root = mime_message_root(mm);
-	cuts = mime_message_cuts(mm);
-	if (cuts & (MIME_MESSAGE_REFUSED | MIME_MESSAGE_UNPARSED))
-		notes |= RENDER_NOTE_AS_TEXT;
-	if (cuts & (MIME_MESSAGE_CUT_HEADER | MIME_MESSAGE_CUT_PARTS))
-		notes |= RENDER_NOTE_CUT;
-	notes |= render_shape_notes(root);
-#ifdef BACKEND_PART_HEADERS
+	notes |= render_message_notes(mm) | render_shape_notes(root);
 	if (section == NULL || *section == '\0')
 		maildir_backend_emit_headers(ctx, mm);
-#endif
-	mime_structure_attachments(root, maildir_backend_emit_attachment, ctx);
+	mime_structure_attachments(root, backend_emit_attachment, ctx);
 	if (section == NULL || *section == '\0')
 		part = mime_structure_display(root, ropts->prefer_html);
 	else
-		part = maildir_backend_find_part(root, section);
+		part = mime_structure_find(root, section);
 	m = msg_new(MSG_EV_PART, 0);
 	msg_add_u32(m, BACKEND_PART_TEXT);
 	if (part == NULL || mime_message_body(mm, part, &raw, &rawlen) != 0) {
@@ -1293,59 +1248,6 @@ maildir_backend_part_fetch(void *state, struct backend_ctx *ctx,
 	return BACKEND_OK;
 }
 
-/* Write data to path, never over what is there: a private file beside it,
- * fsynced, then a link to the name (which fails if the name exists). */
-static enum backend_status
-maildir_backend_write_new(const char *path, const char *data, size_t len,
-    char **error)
-{
-	char	*tmp;
-	size_t	 off = 0;
-	ssize_t	 n;
-	int	 fd, saved;
-
-	tmp = xasprintf("%s.skua-XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		*error = xasprintf("%s: %s", path, strerror(errno));
-		free(tmp);
-		return BACKEND_ERROR;
-	}
-	errno = 0;
-	while (off < len) {
-		n = write(fd, data + off, len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	if (off < len || fsync(fd) == -1) {
-		saved = errno != 0 ? errno : EIO;
-		close(fd);
-	} else if (close(fd) == -1)
-		saved = errno;
-	else
-		saved = 0;
-	if (saved != 0) {
-		unlink(tmp);
-		free(tmp);
-		*error = xasprintf("%s: %s", path, strerror(saved));
-		return BACKEND_ERROR;
-	}
-	if (link(tmp, path) == -1) {
-		saved = errno;
-		unlink(tmp);
-		free(tmp);
-		*error = saved == EEXIST ? xasprintf(_("%s exists; not "
-		    "overwritten"), path) : xasprintf("%s: %s", path,
-		    strerror(saved));
-		return BACKEND_ERROR;
-	}
-	unlink(tmp);
-	free(tmp);
-	return BACKEND_OK;
-}
-
 enum backend_status
 maildir_backend_part_save(void *state, struct backend_ctx *ctx,
     const char *folder, uint32_t uid, const char *section, const char *path,
@@ -1365,7 +1267,7 @@ maildir_backend_part_save(void *state, struct backend_ctx *ctx,
 	if (status != BACKEND_OK)
 		return status;
 	mm = mime_message_parse(buf, len);
-	part = section != NULL ? maildir_backend_find_part(
+	part = section != NULL ? mime_structure_find(
 	    mime_message_root(mm), section) : NULL;
 	if (part == NULL || part->nchildren > 0 ||
 	    mime_message_body(mm, part, &raw, &rawlen) != 0) {
@@ -1376,7 +1278,7 @@ maildir_backend_part_save(void *state, struct backend_ctx *ctx,
 	}
 	backend_progress(ctx, 0, rawlen, "bytes");
 	mime_decode_transfer(part->encoding, raw, rawlen, &decoded, &dlen);
-	status = maildir_backend_write_new(path, decoded, dlen, error);
+	status = backend_write_new(path, decoded, dlen, error);
 	if (status == BACKEND_OK) {
 		backend_progress(ctx, rawlen, rawlen, "bytes");
 		log_info("%s: saved %s/%u part %s (%zu bytes) to %s", __func__,

@@ -561,6 +561,22 @@ mime_structure_from_imap(const struct mailimap_body *body)
 	return root;
 }
 
+const struct mime_part *
+mime_structure_find(const struct mime_part *p, const char *section)
+{
+	const struct mime_part	*found;
+	size_t			 i;
+
+	if (strcmp(p->section, section) == 0)
+		return p;
+	for (i = 0; i < p->nchildren; i++) {
+		if ((found = mime_structure_find(p->children[i], section)) !=
+		    NULL)
+			return found;
+	}
+	return NULL;
+}
+
 void
 mime_structure_free(struct mime_part *p)
 {

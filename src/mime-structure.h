@@ -98,6 +98,10 @@ char			*mime_structure_param_name(
 			     const struct mailimap_body_fld_param *params,
 			     const char *key);
 
+/* The part of the tree whose section is section (borrowed), or NULL. */
+const struct mime_part	*mime_structure_find(const struct mime_part *,
+			     const char *section);
+
 /* Free a tree; NULL is fine. */
 void			 mime_structure_free(struct mime_part *);
 

@@ -438,24 +438,32 @@ render_tree(struct render_ctx *c, const struct mime_part *root,
 	mime_structure_attachments(root, render_attachment, c);
 }
 
+uint32_t
+render_message_notes(const struct mime_message *m)
+{
+	unsigned	cuts = mime_message_cuts(m);
+	uint32_t	notes = 0;
+
+	if (cuts & (MIME_MESSAGE_REFUSED | MIME_MESSAGE_UNPARSED))
+		notes |= RENDER_NOTE_AS_TEXT;
+	if (cuts & (MIME_MESSAGE_CUT_HEADER | MIME_MESSAGE_CUT_PARTS))
+		notes |= RENDER_NOTE_CUT;
+	return notes;
+}
+
 char *
 render_message(const char *buf, size_t len, const struct render_opts *o)
 {
 	struct mime_message	*m;
 	struct render_buf	 out = { NULL, 0, 0 };
 	struct render_ctx	 c;
-	unsigned		 cuts;
 
 	m = mime_message_parse(buf, len);
 	memset(&c, 0, sizeof c);
 	c.msg = m;
 	c.opts = o;
 	c.out = &out;
-	cuts = mime_message_cuts(m);
-	if (cuts & (MIME_MESSAGE_REFUSED | MIME_MESSAGE_UNPARSED))
-		c.notes |= RENDER_NOTE_AS_TEXT;
-	if (cuts & (MIME_MESSAGE_CUT_HEADER | MIME_MESSAGE_CUT_PARTS))
-		c.notes |= RENDER_NOTE_CUT;
+	c.notes = render_message_notes(m);
 	render_headers(&c, NULL, "");
 	render_line(&out, "");
 	render_tree(&c, mime_message_root(m), "");

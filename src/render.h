@@ -58,6 +58,11 @@ char	*render_forwarded(size_t number, const struct mime_part *p,
 	     const char *header, size_t hlen, const char *text,
 	     const struct render_opts *);
 
+struct mime_message;
+/* The notes what mime_message_parse left out or refused calls for
+ * (RENDER_NOTE_AS_TEXT, RENDER_NOTE_CUT). */
+uint32_t render_message_notes(const struct mime_message *);
+
 /* The notes the shape of a tree calls for: RENDER_NOTE_SIGNED for
  * multipart/signed, RENDER_NOTE_ENCRYPTED for multipart/encrypted and
  * S/MIME enveloped data, looked for down multiparts. */
