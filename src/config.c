@@ -55,22 +55,32 @@ static void
 config_error(struct config_parser *p, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg, *joined;
+	char	*msg;
 
-	if (++p->nerrors > CONFIG_MAX_ERRORS)
-		return;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (p->nerrors == CONFIG_MAX_ERRORS)
+	config_errors_add(&p->errors, &p->nerrors, CONFIG_MAX_ERRORS, p->name,
+	    p->line, msg);
+	free(msg);
+}
+
+void
+config_errors_add(char **errors, int *nerrors, int max, const char *name,
+    int line, const char *msg)
+{
+	char	*joined;
+
+	if (++*nerrors > max)
+		return;
+	if (*nerrors == max)
 		joined = xasprintf(_("%s%s: too many errors, stopping\n"),
-		    p->errors != NULL ? p->errors : "", p->name);
+		    *errors != NULL ? *errors : "", name);
 	else
 		joined = xasprintf("%s%s:%d: %s\n",
-		    p->errors != NULL ? p->errors : "", p->name, p->line, msg);
-	free(msg);
-	free(p->errors);
-	p->errors = joined;
+		    *errors != NULL ? *errors : "", name, line, msg);
+	free(*errors);
+	*errors = joined;
 }
 
 size_t

@@ -121,6 +121,11 @@ const char		*config_tls_name(enum config_tls);
 /* A commented example configuration (for --example-config). */
 const char		*config_example(void);
 
+/* Add "NAME:LINE: msg" to *errors (the caller frees it), the list of what
+ * is wrong in a line-based file; past max errors, one line saying so. */
+void			 config_errors_add(char **errors, int *nerrors,
+			     int max, const char *name, int line,
+			     const char *msg);
 /* Levenshtein distance, used to suggest the nearest valid name. */
 size_t			 config_distance(const char *, const char *);
 

@@ -110,22 +110,14 @@ static void
 theme_file_error(struct theme_file_parser *p, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg, *joined;
+	char	*msg;
 
-	if (++p->nerrors > THEME_FILE_MAX_ERRORS)
-		return;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (p->nerrors == THEME_FILE_MAX_ERRORS)
-		joined = xasprintf(_("%s%s: too many errors, stopping\n"),
-		    p->errors != NULL ? p->errors : "", p->name);
-	else
-		joined = xasprintf("%s%s:%d: %s\n",
-		    p->errors != NULL ? p->errors : "", p->name, p->line, msg);
+	config_errors_add(&p->errors, &p->nerrors, THEME_FILE_MAX_ERRORS,
+	    p->name, p->line, msg);
 	free(msg);
-	free(p->errors);
-	p->errors = joined;
 }
 
 void
