@@ -280,6 +280,24 @@ account_worker_malformed(struct backend_ctx *ctx, struct msg *m)
 	account_worker_send(ctx, reply);
 }
 
+/* A request's UID list: u32 n, then n UIDs, none of them 0. -1 when it
+ * is malformed or longer than BACKEND_MAX_UIDS. */
+static int
+account_worker_uids(struct msg *m, uint32_t **uids, size_t *n)
+{
+	uint32_t	count, i;
+
+	if (msg_get_u32(m, &count) != MSG_OK || count > BACKEND_MAX_UIDS)
+		return -1;
+	*uids = xreallocarray(NULL, count > 0 ? count : 1, sizeof **uids);
+	for (i = 0; i < count; i++) {
+		if (msg_get_u32(m, &(*uids)[i]) != MSG_OK || (*uids)[i] == 0)
+			return -1;
+	}
+	*n = count;
+	return 0;
+}
+
 /* Serve one request: read its fields, open the backend if needed, call the
  * operation, send the final reply. */
 static void
@@ -292,7 +310,11 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 	struct render_opts	 ropts;
 	char			*folder = NULL, *section = NULL, *path = NULL;
 	char			*error = NULL, *what, *html = NULL;
-	uint32_t		 uid = 0, flags = 0, width = 0;
+	char			*dest = NULL;
+	uint32_t		 uid = 0, flags = 0, width = 0, add = 0;
+	uint32_t		 remove = 0, *uids = NULL;
+	const void		*data = NULL;
+	size_t			 nuids = 0, len = 0;
 	int			 ok, supported = 0;
 
 	ctx->id = msg_id(m);
@@ -345,6 +367,55 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 		op = "sync";
 		supported = b->sync != NULL;
 		break;
+	case MSG_REQ_FLAGS:
+		ok = msg_get_str(m, &folder) == MSG_OK &&
+		    msg_get_u32(m, &add) == MSG_OK &&
+		    msg_get_u32(m, &remove) == MSG_OK &&
+		    account_worker_uids(m, &uids, &nuids) == 0;
+		op = "flags";
+		supported = b->flags != NULL;
+		break;
+	case MSG_REQ_COPY:
+		ok = msg_get_str(m, &folder) == MSG_OK &&
+		    msg_get_str(m, &dest) == MSG_OK && dest != NULL &&
+		    msg_get_u32(m, &flags) == MSG_OK &&
+		    account_worker_uids(m, &uids, &nuids) == 0;
+		op = flags ? "move" : "copy";
+		supported = b->copy != NULL;
+		break;
+	case MSG_REQ_DELETE:
+	case MSG_REQ_EXPUNGE:
+		ok = msg_get_str(m, &folder) == MSG_OK &&
+		    account_worker_uids(m, &uids, &nuids) == 0;
+		op = type == MSG_REQ_DELETE ? "delete" : "expunge";
+		supported = type == MSG_REQ_DELETE ? b->remove != NULL :
+		    b->expunge != NULL;
+		break;
+	case MSG_REQ_FOLDER_CHANGE:
+		ok = msg_get_u32(m, &flags) == MSG_OK &&
+		    msg_get_str(m, &folder) == MSG_OK &&
+		    msg_get_str(m, &dest) == MSG_OK;
+		op = "folder_change";
+		supported = b->folder_change != NULL;
+		break;
+	case MSG_REQ_QUOTA:
+		ok = msg_get_u32(m, &flags) == MSG_OK;
+		op = "quota";
+		supported = b->quota != NULL;
+		break;
+	case MSG_REQ_SEARCH:
+		ok = msg_get_str(m, &folder) == MSG_OK &&
+		    msg_get_str(m, &path) == MSG_OK && path != NULL;
+		op = "search";
+		supported = b->search != NULL;
+		break;
+	case MSG_REQ_APPEND:
+		ok = msg_get_str(m, &folder) == MSG_OK &&
+		    msg_get_u32(m, &flags) == MSG_OK &&
+		    msg_get_bytes(m, &data, &len) == MSG_OK;
+		op = "append";
+		supported = b->append != NULL;
+		break;
 	default:
 		what = xasprintf("request type %u", (unsigned)type);
 		account_worker_final(ctx, BACKEND_UNSUPPORTED, NULL, what);
@@ -353,7 +424,7 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 	}
 	if (!ok || msg_end(m) != MSG_OK ||
 	    (type != MSG_REQ_FOLDER_LIST && type != MSG_REQ_SYNC &&
-	    folder == NULL)) {
+	    type != MSG_REQ_QUOTA && folder == NULL)) {
 		account_worker_malformed(ctx, m);
 		goto out;
 	}
@@ -396,6 +467,46 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 			status = b->sync(ctx->state, ctx,
 			    folder != NULL ? folder : "", flags, &error);
 			break;
+		case MSG_REQ_FLAGS:
+			status = b->flags(ctx->state, ctx, folder, uids, nuids,
+			    add, remove, &error);
+			break;
+		case MSG_REQ_COPY:
+			status = b->copy(ctx->state, ctx, folder, dest, uids,
+			    nuids, flags != 0, &error);
+			break;
+		case MSG_REQ_DELETE:
+			status = b->remove(ctx->state, ctx, folder, uids,
+			    nuids, &error);
+			break;
+		case MSG_REQ_EXPUNGE:
+			status = b->expunge(ctx->state, ctx, folder, uids,
+			    nuids, &error);
+			break;
+		case MSG_REQ_FOLDER_CHANGE:
+			status = b->folder_change(ctx->state, ctx, flags,
+			    folder, dest, &error);
+			break;
+		case MSG_REQ_QUOTA:
+			status = b->quota(ctx->state, ctx, flags, &error);
+			break;
+		case MSG_REQ_SEARCH:
+			status = b->search(ctx->state, ctx, folder, path,
+			    &error);
+			break;
+		case MSG_REQ_APPEND:
+			uid = 0;
+			status = b->append(ctx->state, ctx, folder, flags,
+			    data, len, &uid, &error);
+			if (status == BACKEND_OK) {
+				/* DONE carries the new message's UID. */
+				struct msg *done = msg_new(MSG_DONE, ctx->id);
+
+				msg_add_u32(done, uid);
+				account_worker_send(ctx, done);
+				goto out;
+			}
+			break;
 		default:
 			break;
 		}
@@ -406,6 +517,8 @@ out:
 	free(section);
 	free(path);
 	free(html);
+	free(dest);
+	free(uids);
 	free(error);
 	ctx->id = 0;
 	ctx->cancelled = 0;
@@ -417,7 +530,9 @@ account_worker_main(int fd, const struct config_account *account,
 {
 	struct backend_ctx	 ctx;
 	struct msg		*m;
+	enum msg_status		 r;
 	size_t			 i;
+	int			 waited;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.channel = msg_channel_new(fd);
@@ -428,7 +543,15 @@ account_worker_main(int fd, const struct config_account *account,
 
 	while (!ctx.quit && !ctx.lost) {
 		if (ctx.nqueue == 0) {
-			if (msg_channel_wait(ctx.channel, &m, -1) != MSG_OK) {
+			/* Nothing to do: watch the server for changes made
+			 * by others until the UI speaks. */
+			waited = ctx.opened && backend->idle != NULL &&
+			    backend->idle(ctx.state, &ctx,
+			    msg_channel_fd(ctx.channel));
+			r = msg_channel_wait(ctx.channel, &m, waited ? 0 : -1);
+			if (r == MSG_AGAIN && waited)
+				continue;
+			if (r != MSG_OK) {
 				ctx.lost = 1;
 				break;
 			}

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "imap-backend.h"
 #include "intl.h"
+#include "maildir-apply.h"
 #include "maildir-backend.h"
 #include "mime-sanitize.h"
 #include "mime-structure.h"
@@ -31,6 +32,11 @@ static const struct backend backend_pop3 = {
 	.part_fetch = maildir_backend_part_fetch,
 	.part_save = maildir_backend_part_save,
 	.sync = pop3_backend_sync,
+	.flags = maildir_apply_flags,
+	.copy = maildir_apply_copy,
+	.remove = maildir_apply_remove,
+	.expunge = maildir_apply_expunge,
+	.folder_change = maildir_apply_folder,
 };
 
 const struct backend *

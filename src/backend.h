@@ -67,7 +67,56 @@ struct backend {
 			    char **error);
 	enum backend_status (*sync)(void *state, struct backend_ctx *,
 			    const char *folder, uint32_t flags, char **error);
+	/*
+	 * Changes (MSG_REQ_FLAGS, _COPY, _DELETE, _EXPUNGE): made on the
+	 * server and in the local data, with MSG_EV_FLAGS or
+	 * MSG_EV_VANISHED for what changed. Offline, a backend that can
+	 * keeps the change and makes it later (BACKEND_OK, with a
+	 * MSG_EV_NOTE saying so).
+	 */
+	enum backend_status (*flags)(void *state, struct backend_ctx *,
+			    const char *folder, const uint32_t *uids, size_t n,
+			    uint32_t add, uint32_t remove, char **error);
+	enum backend_status (*copy)(void *state, struct backend_ctx *,
+			    const char *folder, const char *dest,
+			    const uint32_t *uids, size_t n, int move,
+			    char **error);
+	enum backend_status (*remove)(void *state, struct backend_ctx *,
+			    const char *folder, const uint32_t *uids, size_t n,
+			    char **error);
+	enum backend_status (*expunge)(void *state, struct backend_ctx *,
+			    const char *folder, const uint32_t *uids, size_t n,
+			    char **error);
+	enum backend_status (*folder_change)(void *state, struct backend_ctx *,
+			    uint32_t op, const char *name, const char *newname,
+			    char **error);
+	enum backend_status (*quota)(void *state, struct backend_ctx *,
+			    uint32_t limit, char **error);
+	enum backend_status (*search)(void *state, struct backend_ctx *,
+			    const char *folder, const char *pattern,
+			    char **error);
+	enum backend_status (*append)(void *state, struct backend_ctx *,
+			    const char *folder, uint32_t flags,
+			    const char *data, size_t len, uint32_t *uid,
+			    char **error);
+	/*
+	 * Between requests: watch the open folder for changes made by
+	 * others (IMAP IDLE) and send MSG_EV_CHANGED (id 0) for them.
+	 * Returns 1 when it returns because fd (the UI's socket) is
+	 * readable or after a change was sent, 0 when it has nothing to
+	 * watch (the caller then just waits for the UI).
+	 */
+	int		(*idle)(void *state, struct backend_ctx *, int fd);
 };
+
+/* MSG_REQ_FOLDER_CHANGE ops. */
+#define BACKEND_FOLDER_CREATE		1
+#define BACKEND_FOLDER_RENAME		2
+#define BACKEND_FOLDER_DELETE		3
+#define BACKEND_FOLDER_SUBSCRIBE	4
+#define BACKEND_FOLDER_UNSUBSCRIBE	5
+/* The most UIDs one change request carries (the UI splits bigger ones). */
+#define BACKEND_MAX_UIDS		100000
 
 /* MSG_EV_QUESTION kinds, and the answers the UI sends back. */
 #define BACKEND_QUESTION_PASSWORD	1	/* answer: the password */

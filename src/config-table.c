@@ -84,6 +84,10 @@ const struct config_table_key config_table_keys[] = {
 	{ CONFIG_TABLE_ACCOUNT, "pop3_delete_when_deleted_locally",
 	  CONFIG_TABLE_BOOL, ACCOUNT(pop3_delete_when_deleted_locally), NULL,
 	  0, 0, NULL },
+	{ CONFIG_TABLE_ACCOUNT, "delete_to_trash", CONFIG_TABLE_BOOL,
+	  ACCOUNT(delete_to_trash), NULL, 0, 0, NULL },
+	{ CONFIG_TABLE_ACCOUNT, "idle", CONFIG_TABLE_BOOL, ACCOUNT(idle), NULL,
+	  0, 0, NULL },
 
 	{ 0, NULL, 0, 0, NULL, 0, 0, NULL }
 };

@@ -400,6 +400,8 @@ config_section(struct config_parser *p, char *text)
 		p->account = xcalloc(1, sizeof *p->account);
 		p->account->name = xstrdup(name);
 		p->account->download_confirm_mb = 10;
+		p->account->delete_to_trash = 1;
+		p->account->idle = 1;
 		p->account->pop3_delete = -1;	/* config_account_finish */
 		p->account->line = p->line;
 		c->accounts = xreallocarray(c->accounts, c->naccounts + 1,

@@ -53,6 +53,9 @@ struct config_account {
 	int			 pop3_delete;	/* DELE once stored: 1 or 0 */
 	int			 pop3_delete_after_days; /* 0: not by age */
 	int			 pop3_delete_when_deleted_locally;
+	int			 delete_to_trash;	/* d moves to Trash;
+							   0: marks */
+	int			 idle;		/* IMAP IDLE on the open folder */
 	int			 line;		/* where the section starts */
 };
 

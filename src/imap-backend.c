@@ -14,7 +14,10 @@
 
 #include "backend.h"
 #include "config.h"
+#include "imap-apply.h"
 #include "imap-backend.h"
+#include "imap-backend-private.h"
+#include "imap-idle.h"
 #include "imap-fetch.h"
 #include "imap-folders.h"
 #include "imap-session.h"
@@ -46,20 +49,6 @@
 /* Largest display part decoded in memory for the pager. */
 #define IMAP_BACKEND_MAX_TEXT	(32u * 1024 * 1024)
 
-struct imap_backend {
-	const struct config_account	*account;
-	struct store_mirror		*mirror;
-	struct store_cache		*cache;
-	char				*selected;	/* folder, or NULL */
-	struct imap_session		*session;
-	char				*password;
-	char				*token;		/* OAuth 2 */
-	char				*trust_file;
-	char				*offline;	/* why, when offline */
-	time_t				 retry_at;
-	int				 backoff;
-	int				 refused;	/* policy: don't retry */
-};
 
 static enum backend_status imap_backend_cache_part(struct imap_backend *,
 		    struct backend_ctx *, const char *, uint32_t, uint32_t,
@@ -261,6 +250,7 @@ imap_backend_close(void *state)
 	store_mirror_close(b->mirror);
 	store_cache_close(b->cache);
 	free(b->selected);
+	free(b->open);
 	password_free(b->password);
 	password_free(b->token);
 	free(b->trust_file);
@@ -367,7 +357,7 @@ imap_backend_ask_trust(struct imap_backend *b, struct backend_ctx *ctx,
 
 /* Connect if not connected; 0 when online. Offline is not an error: the
  * caller serves the mirror and says so. */
-static int
+int
 imap_backend_connect(struct imap_backend *b, struct backend_ctx *ctx)
 {
 	struct imap_session_config	 config;
@@ -420,7 +410,10 @@ imap_backend_connect(struct imap_backend *b, struct backend_ctx *ctx)
 		b->offline = NULL;
 		b->backoff = IMAP_BACKEND_BACKOFF_MIN;
 		imap_backend_state(ctx, BACKEND_STATE_ONLINE, b->account->host);
-		return 0;
+		/* Changes kept while offline go first, before any sync could
+		 * bring back the state they replace. */
+		imap_apply_replay(b, ctx);
+		return b->session != NULL ? 0 : -1;
 	}
 	if (status == IMAP_SESSION_AUTH) {
 		/* A wrong password: forget it, so the next try asks again. */
@@ -435,7 +428,7 @@ imap_backend_connect(struct imap_backend *b, struct backend_ctx *ctx)
 }
 
 /* After a failure mid-request the stream is out of step: drop it. */
-static void
+void
 imap_backend_drop(struct imap_backend *b, struct backend_ctx *ctx,
     const char *why)
 {
@@ -448,7 +441,7 @@ imap_backend_drop(struct imap_backend *b, struct backend_ctx *ctx,
 	b->retry_at = 0;
 }
 
-static enum backend_status
+enum backend_status
 imap_backend_folder_list(void *state, struct backend_ctx *ctx, char **error)
 {
 	struct imap_backend	*b = state;
@@ -468,6 +461,12 @@ imap_backend_folder_list(void *state, struct backend_ctx *ctx, char **error)
 		return BACKEND_ERROR;
 	}
 	store_mirror_folder_each(b->mirror, imap_backend_emit_folder, ctx);
+	/* The quota with the counts: a full mailbox bounces mail. */
+	if (imap_session_has(b->session, "QUOTA") &&
+	    imap_apply_quota(b, ctx, 0, &why) != BACKEND_OK) {
+		log_info("%s: quota: %s", __func__, why);
+		free(why);
+	}
 	return BACKEND_OK;
 }
 
@@ -478,19 +477,21 @@ imap_backend_sync_rows(void *arg, const struct store_message *rows, size_t n)
 	imap_backend_emit_rows(arg, rows, n);
 }
 
-static void
-imap_backend_sync_flags(void *arg, uint32_t uid, uint32_t flags)
+void
+imap_backend_emit_flags(struct backend_ctx *ctx, uint32_t uid,
+    uint32_t flags)
 {
 	struct msg	*m = msg_new(MSG_EV_FLAGS, 0);
 
 	msg_add_u32(m, 1);
 	msg_add_u32(m, uid);
 	msg_add_u32(m, flags);
-	backend_emit(arg, m);
+	backend_emit(ctx, m);
 }
 
-static void
-imap_backend_sync_vanished(void *arg, const uint32_t *uids, size_t n)
+void
+imap_backend_emit_vanished(struct backend_ctx *ctx, const uint32_t *uids,
+    size_t n)
 {
 	struct msg	*m = msg_new(MSG_EV_VANISHED, 0);
 	size_t		 i;
@@ -498,7 +499,19 @@ imap_backend_sync_vanished(void *arg, const uint32_t *uids, size_t n)
 	msg_add_u32(m, (uint32_t)n);
 	for (i = 0; i < n; i++)
 		msg_add_u32(m, uids[i]);
-	backend_emit(arg, m);
+	backend_emit(ctx, m);
+}
+
+static void
+imap_backend_sync_flags(void *arg, uint32_t uid, uint32_t flags)
+{
+	imap_backend_emit_flags(arg, uid, flags);
+}
+
+static void
+imap_backend_sync_vanished(void *arg, const uint32_t *uids, size_t n)
+{
+	imap_backend_emit_vanished(arg, uids, n);
 }
 
 static void
@@ -570,6 +583,9 @@ imap_backend_folder_open(void *state, struct backend_ctx *ctx,
 	enum backend_status	 status;
 	int			 reused = b->session != NULL;
 
+	/* The folder IDLE watches between requests. */
+	free(b->open);
+	b->open = xstrdup(folder);
 	imap_backend_emit_cached(b, ctx, folder);
 	if (imap_backend_connect(b, ctx) != 0)
 		return BACKEND_OK;
@@ -798,7 +814,7 @@ imap_backend_message(struct imap_backend *b, const char *folder, uint32_t uid,
 }
 
 /* Make sure folder is selected, with the UIDVALIDITY the mirror knows. */
-static enum backend_status
+enum backend_status
 imap_backend_select(struct imap_backend *b, struct backend_ctx *ctx,
     const char *folder, uint32_t uidvalidity, char **error)
 {
@@ -815,7 +831,8 @@ imap_backend_select(struct imap_backend *b, struct backend_ctx *ctx,
 		*error = why;
 		return BACKEND_ERROR;
 	}
-	if (imap->imap_selection_info->sel_uidvalidity != uidvalidity) {
+	if (uidvalidity != 0 &&
+	    imap->imap_selection_info->sel_uidvalidity != uidvalidity) {
 		*error = xasprintf(_("%s changed on the server; open it again"),
 		    folder);
 		return BACKEND_ERROR;
@@ -1144,6 +1161,49 @@ out:
 	return status;
 }
 
+/* Servers end an IDLE after 30 minutes; start a new one before that. */
+#define IMAP_BACKEND_IDLE_MS	(25 * 60 * 1000)
+
+/*
+ * Between requests: IDLE on the folder the UI shows, and tell the UI when
+ * the server reports anything, so it syncs at once. Without IDLE (or
+ * offline) there is nothing to wait on: the UI's check_interval polls.
+ */
+static int
+imap_backend_idle(void *state, struct backend_ctx *ctx, int fd)
+{
+	struct imap_backend	*b = state;
+	struct msg		*m;
+	char			*why = NULL;
+
+	if (b->session == NULL || b->open == NULL || !b->account->idle ||
+	    !imap_session_has(b->session, "IDLE"))
+		return 0;
+	if (imap_backend_select(b, ctx, b->open, 0, &why) != BACKEND_OK) {
+		log_info("%s: %s", __func__, why);
+		free(why);
+		return 0;
+	}
+	switch (imap_idle_wait(b->session, fd, IMAP_BACKEND_IDLE_MS, &why)) {
+	case IMAP_IDLE_CHANGED:
+		m = msg_new(MSG_EV_CHANGED, 0);
+		msg_add_str(m, b->open);
+		backend_emit(ctx, m);
+		return 1;
+	case IMAP_IDLE_INTERRUPTED:
+	case IMAP_IDLE_TIMEOUT:
+		return 1;
+	case IMAP_IDLE_UNSUPPORTED:
+		return 0;
+	case IMAP_IDLE_ERROR:
+		break;
+	}
+	log_info("%s: %s: %s", __func__, b->account->name, why);
+	imap_backend_drop(b, ctx, why);
+	free(why);
+	return 0;
+}
+
 const struct backend backend_imap = {
 	.name = "imap",
 	.open = imap_backend_open,
@@ -1153,4 +1213,13 @@ const struct backend backend_imap = {
 	.part_fetch = imap_backend_part_fetch,
 	.part_save = imap_backend_part_save,
 	.sync = imap_backend_sync,
+	.flags = imap_apply_flags,
+	.copy = imap_apply_copy,
+	.remove = imap_apply_remove,
+	.expunge = imap_apply_expunge,
+	.folder_change = imap_apply_folder,
+	.quota = imap_apply_quota,
+	.search = imap_apply_search,
+	.append = imap_apply_append,
+	.idle = imap_backend_idle,
 };

@@ -27,6 +27,21 @@ enum msg_type {
 	MSG_REQ_CANCEL,		/* u32 id of the request to cancel */
 	MSG_REQ_ANSWER,		/* u32 question id, str answer */
 	MSG_REQ_QUIT,		/* (none) */
+	MSG_REQ_FLAGS,		/* str folder, u32 add, u32 remove,
+				   u32 n, n × u32 uid */
+	MSG_REQ_COPY,		/* str folder, str dest, u32 move (0/1),
+				   u32 n, n × u32 uid */
+	MSG_REQ_DELETE,		/* str folder, u32 n, n × u32 uid: to the
+				   trash, or marked, as the account says */
+	MSG_REQ_EXPUNGE,	/* str folder, u32 n, n × u32 uid (marked
+				   deleted by the user): purge them */
+	MSG_REQ_FOLDER_CHANGE,	/* u32 op (BACKEND_FOLDER_*), str name,
+				   str new name (rename) */
+	MSG_REQ_QUOTA,		/* (none): MSG_EV_QUOTA, then the biggest
+				   messages as MSG_EV_BIG, u32 limit */
+	MSG_REQ_SEARCH,		/* str folder, str pattern (src/pattern.h) */
+	MSG_REQ_APPEND,		/* str folder, u32 flags, bytes message;
+				   DONE carries u32 uid (0: unknown) */
 
 	/* Events. */
 	MSG_EV_FOLDER = 64,	/* one folder's description */
@@ -37,10 +52,18 @@ enum msg_type {
 	MSG_EV_PROGRESS,	/* u64 done, u64 total, str what */
 	MSG_EV_QUESTION,	/* u32 question id, u32 kind, str text, ... */
 	MSG_EV_STATE,		/* u32 state (online/offline/...), str detail */
-	MSG_EV_QUOTA,		/* u64 used, u64 limit (KiB) */
+	MSG_EV_QUOTA,		/* u64 used, u64 limit (KiB), str root */
 	MSG_EV_FETCHED,		/* POP3 sync: u64 messages, u64 bytes
 				   downloaded, u64 deleted, u64 kept on the
 				   server */
+	MSG_EV_CHANGED,		/* str folder: changed on the server by
+				   someone else (IDLE); id 0 */
+	MSG_EV_NOTE,		/* str text: something the user should
+				   know (a queued change, one dropped) */
+	MSG_EV_SEARCH,		/* u32 n, n × u32 uid: what matched */
+	MSG_EV_BIG,		/* str folder, u32 uid, u32 size, str from,
+				   str subject, str largest attachment,
+				   u64 its size */
 
 	/* Final replies. */
 	MSG_DONE = 128,		/* (request specific, often none) */

@@ -318,3 +318,17 @@ net_stream_set_timeout(mailstream *s, int timeout_ms)
 	if (s != NULL && s->low != NULL)
 		((struct net_stream *)s->low->data)->timeout_ms = timeout_ms;
 }
+
+int
+net_stream_set_interrupt(mailstream *s, int fd)
+{
+	struct net_stream	*ns;
+	int			 old;
+
+	if (s == NULL || s->low == NULL)
+		return -1;
+	ns = s->low->data;
+	old = ns->interrupt_fd;
+	ns->interrupt_fd = fd;
+	return old;
+}

@@ -42,6 +42,10 @@ const char	*net_stream_error(mailstream *);
 /* Whether the last failure was a cancel. */
 int		 net_stream_cancelled(mailstream *);
 void		 net_stream_set_timeout(mailstream *, int timeout_ms);
+/* Set the descriptor whose input stops a read or write (-1: none);
+ * returns the one before. Ending IMAP IDLE because the UI spoke must not
+ * be stopped by that same input. */
+int		 net_stream_set_interrupt(mailstream *, int fd);
 /* Run filter (copied; arg must outlive the stream) on this stream's bytes,
  * also after STARTTLS; NULL removes it. */
 void		 net_stream_set_filter(mailstream *,

@@ -15,6 +15,7 @@
 #include "intl.h"
 #include "log.h"
 #include "store-mirror.h"
+#include "store-mirror-db.h"
 #include "xmalloc.h"
 
 /* Marks a database as a skua mirror (PRAGMA application_id): "skua". */
@@ -89,6 +90,28 @@ static const char *mirror_migrations[] = {
 	 * listing a folder need not parse every BODYSTRUCTURE again. NULL for
 	 * rows from version 1: unknown. */
 	"ALTER TABLE message ADD COLUMN attachments INTEGER;\n",
+	/* 3: the offline queue as store-queue keeps it. Version 1's table was
+	 * a placeholder that no version wrote to, so it is replaced, not
+	 * altered. AUTOINCREMENT: an id is never reused, so a replayer that
+	 * removes a stale id cannot hit a newer entry, and ids give the order.
+	 * The destination is a name: it need not be mirrored. */
+	"DROP INDEX queue_folder;\n"
+	"DROP TABLE queue;\n"
+	"CREATE TABLE queue (\n"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  folder_id INTEGER NOT NULL\n"
+	"    REFERENCES folder (id) ON DELETE CASCADE,\n"
+	"  op TEXT NOT NULL\n"
+	"    CHECK (op IN ('flags', 'copy', 'move', 'expunge')),\n"
+	"  dest TEXT,\n"
+	"  add_flags INTEGER NOT NULL DEFAULT 0,\n"
+	"  remove_flags INTEGER NOT NULL DEFAULT 0,\n"
+	"  uids TEXT NOT NULL,\n"
+	"  created INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX queue_folder ON queue (folder_id);\n"
+	/* The quota view's biggest messages, without reading every row. */
+	"CREATE INDEX message_size ON message (size);\n",
 };
 #define MIRROR_VERSION \
 	((int)(sizeof mirror_migrations / sizeof mirror_migrations[0]))
@@ -110,9 +133,11 @@ enum mirror_sql {
 	SQL_MESSAGE_GET,
 	SQL_MESSAGES_EACH,
 	SQL_FLAGS_SET,
+	SQL_FLAGS_CHANGE,
 	SQL_EXPUNGE,
 	SQL_UIDS,
 	SQL_MESSAGE_COUNT,
+	SQL_BIGGEST,
 	SQL_NSTATEMENTS
 };
 
@@ -190,12 +215,18 @@ static const char *mirror_sql[SQL_NSTATEMENTS] = {
 	[SQL_FLAGS_SET] = "UPDATE message SET flags = ?3, keywords = ?4,"
 	    " modseq = CASE WHEN ?5 = 0 THEN modseq ELSE ?5 END"
 	    " WHERE folder_id = ?1 AND uid = ?2",
+	[SQL_FLAGS_CHANGE] = "UPDATE message SET flags = (flags | ?3) & ~?4"
+	    " WHERE folder_id = ?1 AND uid = ?2 RETURNING flags",
 	[SQL_EXPUNGE] = "DELETE FROM message WHERE folder_id = ?1 AND uid = ?2",
 	[SQL_UIDS] = "SELECT uid FROM message WHERE folder_id = ?1"
 	    " ORDER BY uid",
 	[SQL_MESSAGE_COUNT] = "SELECT count(*), coalesce(sum((flags & "
 	    MIRROR_STRING(STORE_FLAG_SEEN) ") = 0), 0)"
 	    " FROM message WHERE folder_id = ?1",
+	/* Ties in a stable order, so that a view does not shuffle. */
+	[SQL_BIGGEST] = "SELECT " MIRROR_MESSAGE_COLUMNS ", folder.name"
+	    " FROM message JOIN folder ON folder.id = message.folder_id"
+	    " ORDER BY size DESC, folder.name, uid LIMIT ?1",
 };
 
 /* Roles are stored by name so that reordering the enum cannot change them. */
@@ -969,6 +1000,54 @@ store_mirror_flags_set(struct store_mirror *m, const char *folder,
 }
 
 enum store_status
+store_mirror_flags_change(struct store_mirror *m, const char *folder,
+    const uint32_t *uids, size_t n, uint32_t add, uint32_t remove,
+    store_mirror_flags_cb cb, void *arg)
+{
+	sqlite3_stmt		*stmt = NULL;
+	enum store_status	 status;
+	sqlite3_int64		 id;
+	size_t			 i;
+	int			 rc;
+
+	if ((status = mirror_begin(m, __func__)) != STORE_OK)
+		return status;
+	if ((status = mirror_folder_id(m, __func__, folder, &id, NULL)) !=
+	    STORE_OK)
+		goto out;
+	if (n != 0 && (stmt = mirror_stmt(m, SQL_FLAGS_CHANGE, __func__)) ==
+	    NULL) {
+		status = STORE_ERROR;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, uids[i]);
+		sqlite3_bind_int64(stmt, 3, add);
+		sqlite3_bind_int64(stmt, 4, remove);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW) {
+			if (cb != NULL)
+				cb(uids[i], (uint32_t)sqlite3_column_int64(stmt,
+				    0), arg);
+			rc = sqlite3_step(stmt);
+		}
+		if (rc != SQLITE_DONE) {
+			status = mirror_fail(m, __func__);
+			goto out;
+		}
+		sqlite3_reset(stmt);
+	}
+	status = mirror_commit(m, __func__);
+
+out:
+	mirror_done(m, SQL_FLAGS_CHANGE, stmt);
+	if (status != STORE_OK)
+		mirror_rollback(m);
+	return status;
+}
+
+enum store_status
 store_mirror_expunge(struct store_mirror *m, const char *folder,
     const uint32_t *uids, size_t n)
 {
@@ -1098,6 +1177,83 @@ store_mirror_count(struct store_mirror *m, const char *folder,
 	} else
 		status = mirror_fail(m, __func__);
 	mirror_done(m, SQL_MESSAGE_COUNT, stmt);
+	return status;
+}
+
+enum store_status
+store_mirror_biggest(struct store_mirror *m, size_t limit,
+    store_mirror_big_cb cb, void *arg)
+{
+	sqlite3_stmt		*stmt;
+	struct store_message	 msg;
+	enum store_status	 status = STORE_OK;
+	int			 rc;
+
+	if ((stmt = mirror_stmt(m, SQL_BIGGEST, __func__)) == NULL)
+		return STORE_ERROR;
+	if (limit == 0 || (uint64_t)limit > INT64_MAX)
+		sqlite3_bind_int64(stmt, 1, -1);
+	else
+		sqlite3_bind_int64(stmt, 1, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&msg, 0, sizeof msg);
+		mirror_message_row(stmt, &msg);
+		if (cb((const char *)sqlite3_column_text(stmt, 16), &msg,
+		    arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		status = mirror_fail(m, __func__);
+	mirror_done(m, SQL_BIGGEST, stmt);
+	return status;
+}
+
+sqlite3 *
+store_mirror_db(struct store_mirror *m)
+{
+	return m->db;
+}
+
+enum store_status
+store_mirror_db_fail(struct store_mirror *m, const char *what,
+    const char *message)
+{
+	if (message == NULL)
+		return mirror_fail(m, what);
+	free(m->error);
+	m->error = xasprintf("%s: %s", m->path, message);
+	log_warn("%s: %s", what, m->error);
+	return STORE_ERROR;
+}
+
+enum store_status
+store_mirror_db_begin(struct store_mirror *m, const char *what)
+{
+	return mirror_begin(m, what);
+}
+
+enum store_status
+store_mirror_db_commit(struct store_mirror *m, const char *what)
+{
+	return mirror_commit(m, what);
+}
+
+void
+store_mirror_db_rollback(struct store_mirror *m)
+{
+	mirror_rollback(m);
+}
+
+enum store_status
+store_mirror_db_folder_id(struct store_mirror *m, const char *what,
+    const char *name, int64_t *id)
+{
+	sqlite3_int64		 value;
+	enum store_status	 status;
+
+	if ((status = mirror_folder_id(m, what, name, &value, NULL)) ==
+	    STORE_OK)
+		*id = value;
 	return status;
 }
 

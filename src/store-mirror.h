@@ -118,7 +118,9 @@ enum store_status store_mirror_folder_delete(struct store_mirror *,
 		     const char *name);
 /* UIDVALIDITY changed: drop the folder's messages, set the new value and
  * zero uidnext and highestmodseq (total and unseen describe the server's
- * mailbox and are kept). */
+ * mailbox and are kept). The folder's queued changes are kept: the caller
+ * drops them with store_queue_drop_folder() (folder_delete drops them
+ * with the folder; call that first to learn how many). */
 enum store_status store_mirror_folder_reset(struct store_mirror *,
 		     const char *name, uint32_t uidvalidity);
 /* Update only the sync state (after a sync step has been stored). */
@@ -142,6 +144,15 @@ enum store_status store_mirror_message_get(struct store_mirror *,
 enum store_status store_mirror_flags_set(struct store_mirror *,
 		     const char *folder, uint32_t uid, uint32_t flags,
 		     const char *keywords, uint64_t modseq);
+/* Add, then remove flags on the rows of uids, in one transaction; cb (or
+ * NULL) hears each row's new flags, after the commit is certain only if
+ * the call returns STORE_OK. Absent UIDs are skipped. */
+typedef void	(*store_mirror_flags_cb)(uint32_t uid, uint32_t flags,
+		     void *);
+enum store_status store_mirror_flags_change(struct store_mirror *,
+		     const char *folder, const uint32_t *uids, size_t n,
+		     uint32_t add, uint32_t remove, store_mirror_flags_cb,
+		     void *);
 /* Remove the rows of uids in one transaction; absent UIDs are ignored. */
 enum store_status store_mirror_expunge(struct store_mirror *,
 		     const char *folder, const uint32_t *uids, size_t);
@@ -160,6 +171,17 @@ enum store_status store_mirror_messages_each(struct store_mirror *,
 /* Rows in the mirror and those without \Seen; either pointer may be NULL. */
 enum store_status store_mirror_count(struct store_mirror *,
 		     const char *folder, uint32_t *total, uint32_t *unseen);
+
+/*
+ * The biggest messages of all folders by RFC822.SIZE, largest first (ties
+ * by folder name, then UID), at most limit (0: all), for the quota view.
+ * cb's folder name and message are borrowed until it returns; cb returns
+ * non-zero to stop.
+ */
+typedef int	(*store_mirror_big_cb)(const char *folder,
+		     const struct store_message *, void *);
+enum store_status store_mirror_biggest(struct store_mirror *, size_t limit,
+		     store_mirror_big_cb, void *);
 
 /* Free what a get filled in (not the struct itself) and zero the struct;
  * accept NULL. */

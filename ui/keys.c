@@ -17,7 +17,8 @@
 static enum keys_action keys_table[KEYS_VIEW_COUNT][KEYS_MAX];
 
 static const char *keys_views[KEYS_VIEW_COUNT] = {
-	"global", "sidebar", "index", "pager", "attach", "compose", "url"
+	"global", "sidebar", "index", "pager", "attach", "compose", "url",
+	"quota"
 };
 
 static const struct {
@@ -75,6 +76,22 @@ static const struct {
 	    "with url_command, or show it in full") },
 	[KEYS_ACTION_FETCH_MAIL] = { "fetch-mail", N_("check for new mail "
 	    "now (a POP3 account downloads it)") },
+	[KEYS_ACTION_TOGGLE_NEW] = { "toggle-new", N_("mark the message "
+	    "read or unread") },
+	[KEYS_ACTION_FLAG_MESSAGE] = { "flag-message", N_("flag or unflag "
+	    "the message") },
+	[KEYS_ACTION_DELETE_MESSAGE] = { "delete-message", N_("delete the "
+	    "message (to the Trash, or marked for a purge)") },
+	[KEYS_ACTION_UNDELETE_MESSAGE] = { "undelete-message", N_("take the "
+	    "deleted mark off the message") },
+	[KEYS_ACTION_SAVE_MESSAGE] = { "save-message", N_("move the message "
+	    "to another folder") },
+	[KEYS_ACTION_COPY_MESSAGE] = { "copy-message", N_("copy the message "
+	    "to another folder") },
+	[KEYS_ACTION_PURGE] = { "sync-mailbox", N_("purge the messages "
+	    "marked deleted from the folder") },
+	[KEYS_ACTION_QUOTA] = { "quota", N_("show the quota and the biggest "
+	    "messages") },
 };
 
 static const struct {
@@ -133,6 +150,18 @@ static const struct {
 	{ KEYS_VIEW_INDEX, 'T', KEYS_ACTION_TAG_PATTERN },
 	{ KEYS_VIEW_INDEX, 'T' - 64, KEYS_ACTION_UNTAG_PATTERN },
 	{ KEYS_VIEW_INDEX, ';', KEYS_ACTION_TAG_PREFIX },
+	{ KEYS_VIEW_INDEX, 'N', KEYS_ACTION_TOGGLE_NEW },
+	{ KEYS_VIEW_INDEX, 'F', KEYS_ACTION_FLAG_MESSAGE },
+	{ KEYS_VIEW_INDEX, 'd', KEYS_ACTION_DELETE_MESSAGE },
+	{ KEYS_VIEW_INDEX, 'u', KEYS_ACTION_UNDELETE_MESSAGE },
+	{ KEYS_VIEW_INDEX, 's', KEYS_ACTION_SAVE_MESSAGE },
+	{ KEYS_VIEW_INDEX, 'C', KEYS_ACTION_COPY_MESSAGE },
+	{ KEYS_VIEW_INDEX, '$', KEYS_ACTION_PURGE },
+	{ KEYS_VIEW_PAGER, 'd', KEYS_ACTION_DELETE_MESSAGE },
+	{ KEYS_VIEW_PAGER, 'u', KEYS_ACTION_UNDELETE_MESSAGE },
+	{ KEYS_VIEW_PAGER, 'F', KEYS_ACTION_FLAG_MESSAGE },
+	{ KEYS_VIEW_PAGER, 's', KEYS_ACTION_SAVE_MESSAGE },
+	{ KEYS_VIEW_PAGER, 'C', KEYS_ACTION_COPY_MESSAGE },
 	{ KEYS_VIEW_GLOBAL, ':', KEYS_ACTION_ENTER_COMMAND },
 	{ KEYS_VIEW_PAGER, ' ', KEYS_ACTION_PAGE_DOWN },
 	{ KEYS_VIEW_PAGER, '-', KEYS_ACTION_PAGE_UP },
@@ -162,6 +191,10 @@ static const struct {
 	{ KEYS_VIEW_URL, KEY_LEFT, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_URL, 27, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_ATTACH, 27, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_QUOTA, 'q', KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_QUOTA, KEY_LEFT, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_QUOTA, 27, KEYS_ACTION_EXIT },
+	{ KEYS_VIEW_QUOTA, 'd', KEYS_ACTION_DELETE_MESSAGE },
 };
 
 int

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "core.h"
 #include "keys.h"
 #include "model-folder.h"
@@ -109,16 +110,81 @@ prompt_command_help(struct ui *ui, const char *argument)
 	(void)argument;
 }
 
+static void
+prompt_command_mkdir(struct ui *ui, const char *argument)
+{
+	view_index_change_folder(ui, BACKEND_FOLDER_CREATE, argument, NULL);
+}
+
+/* :rename OLD NEW: the last word is the new name, the rest the old. */
+static void
+prompt_command_rename(struct ui *ui, const char *argument)
+{
+	const char	*space = strrchr(argument, ' ');
+	char		*old;
+
+	if (space == NULL) {
+		ui_error(ui, _("Usage: :%s %s"), "rename", _("OLD NEW"));
+		return;
+	}
+	old = xstrndup(argument, (size_t)(space - argument));
+	view_index_change_folder(ui, BACKEND_FOLDER_RENAME, old, space + 1);
+	free(old);
+}
+
+static void
+prompt_command_rmdir_confirmed(struct ui *ui, const char *line, void *arg)
+{
+	char	*name = arg;
+
+	if (strcmp(line, "yes") == 0 || strcmp(line, _("yes")) == 0)
+		view_index_change_folder(ui, BACKEND_FOLDER_DELETE, name, NULL);
+	else
+		ui_message(ui, _("%s is kept."), name);
+	free(name);
+}
+
+/* :rmdir NAME: the folder and every message in it go; ask first. */
+static void
+prompt_command_rmdir(struct ui *ui, const char *argument)
+{
+	char	*label;
+
+	label = xasprintf(_("Delete the folder %s and every message in it? "
+	    "Type yes: "), argument);
+	prompt_line_start(ui, label, NULL, prompt_command_rmdir_confirmed,
+	    xstrdup(argument));
+	free(label);
+}
+
+static void
+prompt_command_subscribe(struct ui *ui, const char *argument)
+{
+	view_index_change_folder(ui, BACKEND_FOLDER_SUBSCRIBE, argument, NULL);
+}
+
+static void
+prompt_command_unsubscribe(struct ui *ui, const char *argument)
+{
+	view_index_change_folder(ui, BACKEND_FOLDER_UNSUBSCRIBE, argument,
+	    NULL);
+}
+
 /* Commands first; an action of the same name without an argument would
  * only prompt for what the command was given. */
 static const struct prompt_command prompt_commands[] = {
 	{ "help", "", 0, prompt_command_help },
 	{ "limit", N_("[PATTERN]"), 0, prompt_command_limit },
+	{ "mkdir", N_("FOLDER"), 1, prompt_command_mkdir },
 	{ "q", "", 0, prompt_command_quit },
 	{ "quit", "", 0, prompt_command_quit },
+	{ "rename", N_("OLD NEW"), 1, prompt_command_rename },
+	{ "rmdir", N_("FOLDER"), 1, prompt_command_rmdir },
 	{ "search", N_("PATTERN"), 1, prompt_command_search },
 	{ "sort", N_("ORDER"), 1, prompt_command_sort },
+	{ "subscribe", N_("FOLDER"), 1, prompt_command_subscribe },
 	{ "tag-pattern", N_("PATTERN"), 1, prompt_command_tag },
+	{ "unsubscribe", N_("FOLDER"), 1, prompt_command_unsubscribe },
 	{ "untag-pattern", N_("PATTERN"), 1, prompt_command_untag },
 };
 

@@ -82,6 +82,60 @@ ui_account_failed(struct view_account *va, struct msg *m, const char *what)
 	free(text);
 }
 
+/* MSG_EV_NOTE: the worker has something to say (a change kept offline,
+ * changes replayed, one dropped). */
+static void
+ui_account_note(struct view_account *va, struct msg *m)
+{
+	char	*text = NULL;
+
+	if (msg_get_str(m, &text) == MSG_OK && text != NULL)
+		ui_message(va->ui, "%s: %s", va->config->name, text);
+	free(text);
+}
+
+/* The share of the quota in use at which skua warns: mail to a full
+ * mailbox bounces. */
+#define UI_ACCOUNT_QUOTA_WARN	90
+
+/* MSG_EV_QUOTA: the account's storage quota, for the status line; a
+ * warning once it passes UI_ACCOUNT_QUOTA_WARN percent. */
+static void
+ui_account_quota(struct view_account *va, struct msg *m)
+{
+	uint64_t	used, limit;
+
+	if (msg_get_u64(m, &used) != MSG_OK || msg_get_u64(m, &limit) != MSG_OK)
+		return;
+	va->quota_used = used;
+	va->quota_limit = limit;
+	if (limit > 0 && used * 100 >= limit * UI_ACCOUNT_QUOTA_WARN) {
+		if (!va->quota_warned)
+			ui_error(va->ui, _("%s: the mailbox is %llu%% full; "
+			    "new mail bounces when it is full (:quota lists "
+			    "the biggest messages)."), va->config->name,
+			    (unsigned long long)(used * 100 / limit));
+		va->quota_warned = 1;
+	} else
+		va->quota_warned = 0;
+	va->ui->dirty |= VIEW_DIRTY_STATUS;
+}
+
+/* MSG_EV_CHANGED: someone else changed the open folder (IDLE): sync it
+ * now rather than at the next check. */
+static void
+ui_account_changed(struct view_account *va, struct msg *m)
+{
+	struct view_open	*o = &va->ui->open;
+	char			*folder = NULL;
+
+	if (msg_get_str(m, &folder) == MSG_OK && folder != NULL &&
+	    o->account == va && o->folder != NULL &&
+	    strcmp(o->folder, folder) == 0)
+		ui_account_check_open(va->ui);
+	free(folder);
+}
+
 /* Events that may come with any request, or none: 1 if m was one. */
 int
 ui_account_common(struct view_account *va, struct msg *m)
@@ -92,6 +146,15 @@ ui_account_common(struct view_account *va, struct msg *m)
 		return 1;
 	case MSG_EV_QUESTION:
 		ui_account_question(va, m);
+		return 1;
+	case MSG_EV_NOTE:
+		ui_account_note(va, m);
+		return 1;
+	case MSG_EV_CHANGED:
+		ui_account_changed(va, m);
+		return 1;
+	case MSG_EV_QUOTA:
+		ui_account_quota(va, m);
 		return 1;
 	default:
 		return 0;
@@ -491,7 +554,6 @@ ui_account_check_timeout(struct ui *ui)
 void
 ui_account_check(struct ui *ui)
 {
-	struct view_open	*o = &ui->open;
 	struct view_account	*va;
 	struct msg		*m;
 	size_t			 i;
@@ -511,6 +573,15 @@ ui_account_check(struct ui *ui)
 		va->list_request = account_request(va->worker, m,
 		    ui_account_list_reply, va, 0);
 	}
+	ui_account_check_open(ui);
+}
+
+void
+ui_account_check_open(struct ui *ui)
+{
+	struct view_open	*o = &ui->open;
+	struct msg		*m;
+
 	/* The open folder: a sync sends only what changed. */
 	if (o->account != NULL && o->account->worker != NULL && !o->running &&
 	    o->check == 0 && !o->account->offline) {
@@ -520,6 +591,20 @@ ui_account_check(struct ui *ui)
 		o->check = account_request(o->account->worker, m,
 		    ui_account_check_reply, o->account, 0);
 	}
+}
+
+void
+ui_account_list(struct view_account *va)
+{
+	struct msg	*m;
+
+	if (va->worker == NULL || va->list_request != 0)
+		return;
+	m = msg_new(MSG_REQ_FOLDER_LIST, 0);
+	va->list++;
+	va->list_online = 0;
+	va->list_request = account_request(va->worker, m,
+	    ui_account_list_reply, va, 0);
 }
 
 /* Replies to fetch-mail's syncs: the open folder's changes as a check's,

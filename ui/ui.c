@@ -200,6 +200,8 @@ ui_draw_status(struct ui *ui)
 
 	if (ui->help)
 		status = xstrdup(_("skua: help"));
+	else if (ui->quota.active)
+		status = view_quota_status(ui);
 	else if (ui->pager.active)
 		status = view_pager_status(ui);
 	else if (ui->open.account != NULL) {
@@ -237,7 +239,9 @@ ui_draw(struct ui *ui)
 	else {
 		if (ui->dirty & VIEW_DIRTY_SIDEBAR)
 			view_sidebar_draw(ui);
-		if ((ui->dirty & VIEW_DIRTY_INDEX) && ui->pager.active)
+		if ((ui->dirty & VIEW_DIRTY_INDEX) && ui->quota.active)
+			view_quota_draw(ui);
+		else if ((ui->dirty & VIEW_DIRTY_INDEX) && ui->pager.active)
 			view_pager_draw(ui);
 		else if (ui->dirty & VIEW_DIRTY_INDEX)
 			view_index_draw(ui);
@@ -303,6 +307,8 @@ ui_help_key(struct ui *ui, enum keys_action action)
 static enum keys_view
 ui_view(const struct ui *ui)
 {
+	if (ui->quota.active)
+		return KEYS_VIEW_QUOTA;
 	if (ui->pager.active && ui->pager.url_list)
 		return KEYS_VIEW_URL;
 	if (ui->pager.active)
@@ -413,11 +419,16 @@ ui_action(struct ui *ui, int action)
 	case KEYS_ACTION_FETCH_MAIL:
 		ui_account_fetch(ui);
 		break;
+	case KEYS_ACTION_QUOTA:
+		view_quota_open(ui);
+		break;
 	case KEYS_ACTION_NONE:
 	case KEYS_ACTION_COUNT:
 		break;
 	default:
-		if (ui->pager.active)
+		if (ui->quota.active)
+			handled = view_quota_key(ui, action);
+		else if (ui->pager.active)
 			handled = view_pager_key(ui, action);
 		else if (view == KEYS_VIEW_INDEX)
 			handled = view_index_key(ui, action);
@@ -455,6 +466,7 @@ ui_free(struct ui *ui)
 	prompt_free(ui);
 	prompt_line_free(ui);
 	view_pager_free(ui);
+	view_quota_free(ui);
 	model_folder_free(ui->open.model);
 	free(ui->open.folder);
 	free(ui->open.display);

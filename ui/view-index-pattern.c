@@ -8,9 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "account.h"
+#include "backend.h"
+#include "config.h"
 #include "core.h"
 #include "keys.h"
 #include "model-folder.h"
+#include "msg.h"
 #include "pattern.h"
 #include "view.h"
 
@@ -20,6 +24,7 @@ index_pattern_match(const struct model_row *r, void *arg)
 {
 	struct pattern_message	m;
 
+	memset(&m, 0, sizeof m);
 	m.from = r->from;
 	m.subject = r->subject;
 	m.flags = r->flags;
@@ -54,6 +59,114 @@ index_pattern_parse(struct ui *ui, const char *text)
 	return NULL;
 }
 
+/* A row under the server's limit: its UID is in the answer. */
+static int
+index_pattern_uid_match(const struct model_row *r, void *arg)
+{
+	const struct view_open	*o = arg;
+	size_t			 lo = 0, hi = o->nlimit_uids, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (o->limit_uids[mid] == r->uid)
+			return 1;
+		if (o->limit_uids[mid] < r->uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int
+index_pattern_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Replies to the limit's UID SEARCH: the server's answer becomes the
+ * limit, if the limit is still the one it was asked for. */
+static void
+index_pattern_search_reply(struct account *a, struct msg *m, void *arg)
+{
+	struct view_account	*va = arg;
+	struct ui		*ui = va->ui;
+	struct view_open	*o = &ui->open;
+	uint32_t		 n, i, code;
+	char			*text = NULL;
+	size_t			 shown;
+
+	if (ui_account_common(va, m))
+		return;
+	if (o->account != va || o->search_request != msg_id(m))
+		return;
+	switch (msg_type(m)) {
+	case MSG_EV_SEARCH:
+		if (msg_get_u32(m, &n) != MSG_OK || n > BACKEND_MAX_UIDS)
+			return;
+		free(o->limit_uids);
+		o->limit_uids = xreallocarray(NULL, n > 0 ? n : 1,
+		    sizeof *o->limit_uids);
+		for (i = 0; i < n; i++) {
+			if (msg_get_u32(m, &o->limit_uids[i]) != MSG_OK)
+				break;
+		}
+		o->nlimit_uids = i;
+		qsort(o->limit_uids, o->nlimit_uids, sizeof *o->limit_uids,
+		    index_pattern_uid_cmp);
+		o->limit_server = 1;
+		shown = model_folder_limit(o->model, index_pattern_uid_match,
+		    o);
+		ui_message(ui, ngettext("%zu message matches %s (server).",
+		    "%zu messages match %s (server).", shown), shown,
+		    o->limit_text != NULL ? o->limit_text : "");
+		ui->dirty |= VIEW_DIRTY_INDEX | VIEW_DIRTY_STATUS;
+		break;
+	case MSG_ERROR:
+		if (msg_get_u32(m, &code) == MSG_OK &&
+		    msg_get_str(m, &text) == MSG_OK && text != NULL)
+			ui_message(ui, _("Server search: %s"), text);
+		free(text);
+		break;
+	default:
+		break;
+	}
+	if (msg_is_final(m))
+		o->search_request = 0;
+	(void)a;
+}
+
+/* Ask the server too, where it can search (IMAP, online). */
+static int
+index_pattern_ask_server(struct ui *ui, const char *text)
+{
+	struct view_open	*o = &ui->open;
+	struct msg		*m;
+
+	if (o->account->worker == NULL || o->account->offline ||
+	    o->account->config->protocol != CONFIG_PROTOCOL_IMAP)
+		return 0;
+	m = msg_new(MSG_REQ_SEARCH, 0);
+	msg_add_str(m, o->folder);
+	msg_add_str(m, text);
+	o->search_request = account_request(o->account->worker, m,
+	    index_pattern_search_reply, o->account, 0);
+	return 1;
+}
+
+/* The server's answer no longer holds (a new limit, another folder). */
+static void
+index_pattern_forget_server(struct view_open *o)
+{
+	free(o->limit_uids);
+	o->limit_uids = NULL;
+	o->nlimit_uids = 0;
+	o->limit_server = 0;
+	o->search_request = 0;
+}
+
 void
 view_index_pattern_limit(struct ui *ui, const char *text)
 {
@@ -64,12 +177,30 @@ view_index_pattern_limit(struct ui *ui, const char *text)
 	if (!index_pattern_has_folder(ui) ||
 	    (p = index_pattern_parse(ui, text)) == NULL)
 		return;
+	index_pattern_forget_server(o);
+	if (!pattern_is_all(p) && pattern_needs_server(p)) {
+		/* The body is on the server: only it can answer. */
+		if (!index_pattern_ask_server(ui, text)) {
+			pattern_free(p);
+			ui_error(ui, _("%s needs the server, which cannot "
+			    "search now."), text);
+			return;
+		}
+		pattern_free(o->limit);
+		free(o->limit_text);
+		o->limit = p;
+		o->limit_text = xstrdup(text);
+		ui_message(ui, _("Searching the server for %s..."), text);
+		ui->dirty |= VIEW_DIRTY_STATUS;
+		return;
+	}
 	if (pattern_is_all(p)) {
 		pattern_free(p);
 		view_index_pattern_reset(ui);
 		ui_message(ui, _("No limit: every message is shown."));
 	} else if (model_folder_total(o->model) > 0 &&
-	    model_folder_matches(o->model, index_pattern_match, p) == 0) {
+	    model_folder_matches(o->model, index_pattern_match, p) == 0 &&
+	    !index_pattern_ask_server(ui, text)) {
 		/* As mutt: a limit to nothing would only hide the folder. */
 		pattern_free(p);
 		ui_error(ui, _("No messages match %s; the index is as it "
@@ -83,6 +214,9 @@ view_index_pattern_limit(struct ui *ui, const char *text)
 		o->limit_text = xstrdup(text);
 		ui_message(ui, ngettext("%zu message matches %s.",
 		    "%zu messages match %s.", n), n, text);
+		/* The mirror may not hold every message: the server's
+		 * answer replaces this one when it comes. */
+		index_pattern_ask_server(ui, text);
 	}
 	ui->dirty |= VIEW_DIRTY_INDEX | VIEW_DIRTY_STATUS;
 }
@@ -258,7 +392,7 @@ index_tagged_untag(struct ui *ui, const uint32_t *uids, size_t n)
 /*
  * The actions that have a form for the tagged messages: each gets their
  * uids as shown (mutt applies ; to the tagged messages the limit shows).
- * Flags, moves and deletes join this table when the index has them.
+ * Flags, moves and deletes are view-index-change.c's.
  */
 static const struct {
 	enum keys_action	 action;
@@ -292,6 +426,13 @@ view_index_pattern_tagged(struct ui *ui, int action)
 		free(uids);
 		return;
 	}
+	/* Flags, deletes, moves: the change module's. */
+	uids = model_folder_tagged_uids(ui->open.model, &n);
+	if (n > 0 && view_index_change_apply(ui, action, uids, n)) {
+		free(uids);
+		return;
+	}
+	free(uids);
 	ui_error(ui, _(";%s: not available for tagged messages."),
 	    keys_action_name(action));
 }
@@ -303,6 +444,7 @@ view_index_pattern_reset(struct ui *ui)
 
 	if (o->model != NULL)
 		model_folder_limit(o->model, NULL, NULL);
+	index_pattern_forget_server(o);
 	pattern_free(o->limit);
 	free(o->limit_text);
 	o->limit = NULL;
@@ -318,4 +460,5 @@ view_index_pattern_free(struct ui *ui)
 	free(ui->open.limit_text);
 	ui->open.limit = NULL;
 	ui->open.limit_text = NULL;
+	index_pattern_forget_server(&ui->open);
 }

@@ -92,7 +92,7 @@ view_index_status(struct ui *ui)
 {
 	struct view_open	*o = &ui->open;
 	char			*progress, *offline, *line, *counts, *tagged;
-	char			*limit;
+	char			*limit, *quota;
 
 	if (o->running && o->total > 0)
 		progress = xasprintf("  %s: %llu/%llu", o->display,
@@ -123,9 +123,16 @@ view_index_status(struct ui *ui)
 		limit = xasprintf(_("  limit: %s"), o->limit_text);
 	else
 		limit = xstrdup("");
-	line = xasprintf(_("%s/%s  [%s, %zu unread%s]%s%s%s"),
+	if (o->account->quota_limit > 0)
+		quota = xasprintf(_("  quota %llu%%"), (unsigned long long)
+		    (o->account->quota_used * 100 / o->account->quota_limit));
+	else
+		quota = xstrdup("");
+	line = xasprintf(_("%s/%s  [%s, %zu unread%s]%s%s%s%s"),
 	    o->account->config->name, o->display, counts,
-	    model_folder_unseen(o->model), tagged, limit, progress, offline);
+	    model_folder_unseen(o->model), tagged, limit, quota, progress,
+	    offline);
+	free(quota);
 	free(limit);
 	free(tagged);
 	free(counts);
@@ -538,6 +545,8 @@ view_index_key(struct ui *ui, int action)
 		index_sort(ui, 1);
 		break;
 	default:
+		if (view_index_change_key(ui, action))
+			return 1;
 		return view_index_pattern_key(ui, action);
 	}
 	ui->dirty |= VIEW_DIRTY_INDEX;

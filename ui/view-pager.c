@@ -1422,6 +1422,12 @@ view_pager_key(struct ui *ui, int action)
 		view_pager_close(ui);
 		break;
 	default:
+		/* d, F, s...: for the message shown, when its folder is the
+		 * one open. */
+		if (ui->open.account == p->account && ui->open.folder != NULL &&
+		    p->folder != NULL && strcmp(ui->open.folder, p->folder) ==
+		    0)
+			return view_index_change_apply(ui, action, &p->uid, 1);
 		return 0;
 	}
 	ui->dirty |= VIEW_DIRTY_INDEX | VIEW_DIRTY_STATUS;

@@ -65,6 +65,9 @@ struct view_account {
 	unsigned			 list;		/* numbers the lists */
 	/* 1: it came online during the list; 2: and folders followed. */
 	int				 list_online;
+	uint64_t			 quota_used;	/* KiB */
+	uint64_t			 quota_limit;	/* KiB; 0: none */
+	int				 quota_warned;	/* said it is full */
 };
 
 /* The folder shown in the index. */
@@ -83,6 +86,12 @@ struct view_open {
 	int			 sorted;	/* the config's sort applied */
 	struct pattern		*limit;		/* NULL: every row shown */
 	char			*limit_text;	/* as typed, for the status */
+	/* The server's answer to the limit (IMAP UID SEARCH): while set,
+	 * the rows shown are these UIDs (ascending). */
+	uint32_t		*limit_uids;
+	size_t			 nlimit_uids;
+	int			 limit_server;	/* limit_uids is in force */
+	uint32_t		 search_request; /* the running search, or 0 */
 };
 
 /* An attachment of the message in the pager, as the worker listed it. */
@@ -175,6 +184,29 @@ struct view_pager {
 	size_t			 path_len;
 };
 
+/* One message of the quota view: among the account's biggest. */
+struct view_big {
+	char		*folder;
+	uint32_t	 uid;
+	uint32_t	 size;
+	char		*from;
+	char		*subject;
+	char		*attachment;	/* the largest one's name, or NULL */
+	uint64_t	 attachment_size;
+	int		 gone;		/* deleted from here */
+};
+
+/* The quota view (view-quota.c): usage and the biggest messages. */
+struct view_quota {
+	int			 active;
+	struct view_account	*account;
+	uint32_t		 request;	/* while it loads */
+	struct view_big		*big;
+	size_t			 nbig;
+	size_t			 selected;
+	size_t			 top;
+};
+
 /* A question from a worker waiting for the user (prompt.c). */
 struct prompt_question {
 	struct view_account	*account;
@@ -198,6 +230,7 @@ struct ui {
 
 	struct view_open	 open;
 	struct view_pager	 pager;
+	struct view_quota	 quota;
 
 	int			 dirty;		/* VIEW_DIRTY_* */
 	int			 quit;
@@ -257,6 +290,19 @@ void	ui_account_check(struct ui *);
 /* fetch-mail: check every account now (a POP3 account downloads). */
 void	ui_account_fetch(struct ui *);
 int	ui_account_common(struct view_account *, struct msg *);
+/* Sync the open folder now (another device changed it). */
+void	ui_account_check_open(struct ui *);
+/* Ask va for its folder list again, unless a list is running. */
+void	ui_account_list(struct view_account *);
+/* view-index-change.c: flags, deletes, moves, purges and folder changes.
+ * view_index_change_key: the selected message (1 if action was one);
+ * _apply: the given messages (the tag prefix); _folder: a
+ * BACKEND_FOLDER_* op on the open (or the sidebar's) account. */
+int	view_index_change_key(struct ui *, int action);
+int	view_index_change_apply(struct ui *, int action, const uint32_t *uids,
+	    size_t n);
+void	view_index_change_folder(struct ui *, uint32_t op, const char *name,
+	    const char *newname);
 
 /* view-sidebar.c */
 void	view_sidebar_folder_update(struct view_account *,
@@ -290,6 +336,12 @@ void	view_pager_prompt_key(struct ui *, int key);
 void	view_pager_prompt_draw(struct ui *);
 void	view_pager_free(struct ui *);
 
+/* view-quota.c: the quota view over the index. */
+void	view_quota_open(struct ui *);
+void	view_quota_draw(struct ui *);
+int	view_quota_key(struct ui *, int action);
+char	*view_quota_status(struct ui *);
+void	view_quota_free(struct ui *);
 /* view-url.c: the URL list over the pager, from the text shown. */
 void	view_url_open(struct ui *);
 void	view_url_draw(struct ui *);

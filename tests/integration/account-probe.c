@@ -18,9 +18,10 @@
 #include "config.h"
 #include "log.h"
 #include "msg.h"
+#include "store-mirror.h"
 #include "summary.h"
 
-static int	 finished, result = 1;
+static int	 finished, result = 1, changed;
 static const char *trust_answer = "no";
 static const char *confirm_answer = "n";
 static int	 every_row;	/* -r: a ROW line per row too */
@@ -90,14 +91,55 @@ reply(struct account *a, struct msg *m, void *arg)
 		break;
 	case MSG_EV_FLAGS:
 		msg_get_u32(m, &n);
-		msg_get_u32(m, &u);
-		msg_get_u32(m, &code);
-		printf("FLAGS uid %u flags %u", u, code);
+		printf("FLAGS");
+		for (qid = 0; qid < n && msg_get_u32(m, &u) == MSG_OK &&
+		    msg_get_u32(m, &code) == MSG_OK; qid++)
+			printf(" uid %u flags %u", u, code);
 		break;
 	case MSG_EV_VANISHED:
 		msg_get_u32(m, &n);
 		printf("VANISHED %u", n);
+		for (qid = 0; qid < n && msg_get_u32(m, &u) == MSG_OK; qid++)
+			printf(" %u", u);
 		break;
+	case MSG_EV_SEARCH:
+		msg_get_u32(m, &n);
+		printf("SEARCH %u", n);
+		for (qid = 0; qid < n && msg_get_u32(m, &u) == MSG_OK; qid++)
+			printf(" %u", u);
+		break;
+	case MSG_EV_NOTE:
+		msg_get_str(m, &text);
+		printf("NOTE %s", text != NULL ? text : "");
+		break;
+	case MSG_EV_CHANGED:
+		msg_get_str(m, &text);
+		printf("CHANGED %s", text != NULL ? text : "");
+		changed = 1;
+		break;
+	case MSG_EV_QUOTA:
+		msg_get_u64(m, &done);
+		msg_get_u64(m, &total);
+		printf("QUOTA %llu %llu", (unsigned long long)done,
+		    (unsigned long long)total);
+		break;
+	case MSG_EV_BIG: {
+		char	*folder = NULL, *from = NULL, *subject = NULL;
+
+		msg_get_str(m, &folder);
+		msg_get_u32(m, &u);
+		msg_get_u32(m, &n);
+		msg_get_str(m, &from);
+		msg_get_str(m, &subject);
+		msg_get_str(m, &text);
+		msg_get_u64(m, &total);
+		printf("BIG %s %u %u attachment %s %llu", folder, u, n,
+		    text != NULL ? text : "-", (unsigned long long)total);
+		free(folder);
+		free(from);
+		free(subject);
+		break;
+	}
 	case MSG_EV_PART:
 		msg_get_u32(m, &kind);
 		if (kind == BACKEND_PART_TEXT) {
@@ -163,6 +205,9 @@ reply(struct account *a, struct msg *m, void *arg)
 		break;
 	case MSG_DONE:
 		printf("DONE");
+		/* An APPEND's DONE carries the new UID. */
+		if (msg_get_u32(m, &u) == MSG_OK)
+			printf(" uid %u", u);
 		finished = 1;
 		result = 0;
 		break;
@@ -184,6 +229,75 @@ reply(struct account *a, struct msg *m, void *arg)
 	fflush(stdout);
 	free(text);
 	(void)arg;
+}
+
+/* "+SF-D": the STORE_FLAG_* bits after sign (S seen, A answered, F
+ * flagged, D deleted, R draft). */
+static uint32_t
+flag_bits(const char *spec, int sign)
+{
+	uint32_t	bits = 0;
+	int		in = 0;
+
+	for (; *spec != '\0'; spec++) {
+		if (*spec == '+' || *spec == '-') {
+			in = *spec == sign;
+			continue;
+		}
+		if (!in)
+			continue;
+		bits |= *spec == 'S' ? STORE_FLAG_SEEN : *spec == 'A' ?
+		    STORE_FLAG_ANSWERED : *spec == 'F' ? STORE_FLAG_FLAGGED :
+		    *spec == 'D' ? STORE_FLAG_DELETED : *spec == 'R' ?
+		    STORE_FLAG_DRAFT : 0;
+	}
+	return bits;
+}
+
+/* A whole file, for append; NULL if it cannot be read. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*data = NULL;
+	size_t	 size = 0;
+	ssize_t	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	n = getdelim(&data, &size, '\0', f);
+	fclose(f);
+	if (n < 0) {
+		free(data);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return data;
+}
+
+/* "3,5,7" or "1-100" as u32 n, then the uids. */
+static void
+add_uids(struct msg *m, const char *list)
+{
+	uint32_t	 uids[200000];
+	unsigned long	 a, b;
+	size_t		 n = 0, i;
+	char		*end;
+
+	while (*list != '\0' && n < sizeof uids / sizeof uids[0]) {
+		a = strtoul(list, &end, 10);
+		b = a;
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (; a <= b && n < sizeof uids / sizeof uids[0]; a++)
+			uids[n++] = (uint32_t)a;
+		list = *end == ',' ? end + 1 : end;
+		if (*end != ',')
+			break;
+	}
+	msg_add_u32(m, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		msg_add_u32(m, uids[i]);
 }
 
 /* Build the request for one command (argv[0..argc-1]); NULL if unknown. */
@@ -215,6 +329,52 @@ request(int argc, char **argv)
 		m = msg_new(MSG_REQ_SYNC, 0);
 		msg_add_str(m, argc > 1 ? argv[1] : "");
 		msg_add_u32(m, 0);
+	} else if (strcmp(argv[0], "flags") == 0 && argc > 3) {
+		m = msg_new(MSG_REQ_FLAGS, 0);
+		msg_add_str(m, argv[1]);
+		msg_add_u32(m, flag_bits(argv[2], '+'));
+		msg_add_u32(m, flag_bits(argv[2], '-'));
+		add_uids(m, argv[3]);
+	} else if ((strcmp(argv[0], "move") == 0 ||
+	    strcmp(argv[0], "copy") == 0) && argc > 3) {
+		m = msg_new(MSG_REQ_COPY, 0);
+		msg_add_str(m, argv[1]);
+		msg_add_str(m, argv[2]);
+		msg_add_u32(m, argv[0][0] == 'm');
+		add_uids(m, argv[3]);
+	} else if ((strcmp(argv[0], "delete") == 0 ||
+	    strcmp(argv[0], "expunge") == 0) && argc > 2) {
+		m = msg_new(argv[0][0] == 'd' ? MSG_REQ_DELETE :
+		    MSG_REQ_EXPUNGE, 0);
+		msg_add_str(m, argv[1]);
+		add_uids(m, argv[2]);
+	} else if (strcmp(argv[0], "folder") == 0 && argc > 2) {
+		m = msg_new(MSG_REQ_FOLDER_CHANGE, 0);
+		msg_add_u32(m, strcmp(argv[1], "create") == 0 ?
+		    BACKEND_FOLDER_CREATE : strcmp(argv[1], "rename") == 0 ?
+		    BACKEND_FOLDER_RENAME : strcmp(argv[1], "delete") == 0 ?
+		    BACKEND_FOLDER_DELETE : strcmp(argv[1], "subscribe") == 0 ?
+		    BACKEND_FOLDER_SUBSCRIBE : BACKEND_FOLDER_UNSUBSCRIBE);
+		msg_add_str(m, argv[2]);
+		msg_add_str(m, argc > 3 ? argv[3] : "");
+	} else if (strcmp(argv[0], "quota") == 0) {
+		m = msg_new(MSG_REQ_QUOTA, 0);
+		msg_add_u32(m, argc > 1 ? (uint32_t)atoi(argv[1]) : 0);
+	} else if (strcmp(argv[0], "append") == 0 && argc > 3) {
+		char	*data;
+		size_t	 len;
+
+		if ((data = read_file(argv[3], &len)) == NULL)
+			return NULL;
+		m = msg_new(MSG_REQ_APPEND, 0);
+		msg_add_str(m, argv[1]);
+		msg_add_u32(m, flag_bits(argv[2], '+'));
+		msg_add_bytes(m, data, len);
+		free(data);
+	} else if (strcmp(argv[0], "search") == 0 && argc > 2) {
+		m = msg_new(MSG_REQ_SEARCH, 0);
+		msg_add_str(m, argv[1]);
+		msg_add_str(m, argv[2]);
 	}
 	return m;
 }
@@ -230,7 +390,7 @@ main(int argc, char **argv)
 	char				*errors = NULL;
 	int				 ch, t;
 
-	while ((ch = getopt(argc, argv, "rt:y")) != -1) {
+	while ((ch = getopt(argc, argv, "+rt:y")) != -1) {
 		if (ch == 'r')
 			every_row = 1;
 		else if (ch == 't')
@@ -247,7 +407,11 @@ main(int argc, char **argv)
 		    "config account COMMAND [+ COMMAND...]\n"
 		    "commands: list | open FOLDER | sync [FOLDER] | fetch "
 		    "FOLDER UID [SECTION] | save FOLDER UID SECTION PATH | "
-		    "pause MS\n");
+		    "pause MS | wait-changed MS | flags FOLDER +SF-D UIDS | "
+		    "move|copy FOLDER DEST UIDS | delete|expunge FOLDER UIDS "
+		    "| folder create|rename|delete|subscribe|unsubscribe NAME "
+		    "[NEW] | quota [N] | search FOLDER PATTERN | append FOLDER "
+		    "+FLAGS FILE\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -265,6 +429,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	elapsed_ms();
+	account_set_event_cb(account, reply, NULL);
 	/* Commands separated by "+" run one after another on one worker. */
 	argc -= 2;
 	argv += 2;
@@ -275,6 +440,26 @@ main(int argc, char **argv)
 			n++;
 		if (strcmp(argv[0], "pause") == 0 && n > 1) {
 			usleep((useconds_t)atoi(argv[1]) * 1000);
+			goto next;
+		}
+		if (strcmp(argv[0], "wait-changed") == 0 && n > 1) {
+			/* Events between requests (IDLE's news) for up to
+			 * MS milliseconds. */
+			long	until = elapsed_ms() + atol(argv[1]);
+
+			changed = 0;
+			while (!changed && elapsed_ms() < until) {
+				pfd.fd = account_fd(account);
+				pfd.events = POLLIN;
+				if (poll(&pfd, 1, 100) == -1 && errno != EINTR)
+					break;
+				account_dispatch(account);
+			}
+			if (!changed) {
+				printf("%ld NO-CHANGE\n", elapsed_ms());
+				result = 1;
+				break;
+			}
 			goto next;
 		}
 		if ((m = request(n, argv)) == NULL) {

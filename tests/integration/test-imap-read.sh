@@ -86,7 +86,7 @@ echo "# a dropped connection is recovered"
 	>/dev/null 2>&1 ) &
 out=$("$probe" "$conf" mail open INBOX + pause 3000 + open INBOX)
 wait
-[ "$(grep -c DONE <<<"$out")" = 2 ] && ok "second open after a kick: DONE" ||
+[ "$(grep -c "^[0-9]* DONE" <<<"$out")" = 2 ] && ok "second open after a kick: DONE" ||
 	fail "after the kick: $out"
 
 echo "# --debug: the protocol trace, without the password"

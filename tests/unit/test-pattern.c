@@ -1,7 +1,8 @@
 /* test-pattern: the index's patterns: plain text in subject or sender,
- * ~ operators with their arguments, !, | and ( ), date and size ranges,
- * case folding (ASCII only), everything-patterns, and errors for bad,
- * empty, NULL and hostile input. */
+ * ~ operators with their arguments, !, | and ( ), date and size ranges
+ * (whole UTC days), To and Cc, body terms that only a server answers,
+ * walking the tree, case folding (ASCII only), everything-patterns, and
+ * errors for bad, empty, NULL and hostile input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -247,6 +248,81 @@ test_dates(void **state)
 	(void)state;
 }
 
+/* Days are whole UTC days, whatever TZ says: ~d <Nd from 00:00 UTC of the
+ * day N days back, ~d >Nd before it; the two split every known date. */
+static void
+test_date_days(void **state)
+{
+	struct pattern_message	m = message("a", "s", 0);
+	const char		*zones[] = { "UTC", "America/Los_Angeles",
+				    "Asia/Tokyo" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		setenv("TZ", zones[i], 1);
+		tzset();
+		/* NOW is 12:00 UTC on 15 June: 3 days back is 12 June. */
+		m.date = NOW - 3 * DAY - 12 * 3600;	/* 12 June 00:00 */
+		assert_true(matches("~d <3d", &m));
+		assert_false(matches("~d >3d", &m));
+		m.date--;				/* 11 June 23:59:59 */
+		assert_false(matches("~d <3d", &m));
+		assert_true(matches("~d >3d", &m));
+		/* A week: 8 June 00:00. */
+		m.date = NOW - 7 * DAY - 12 * 3600;
+		assert_true(matches("~d <1w", &m));
+		m.date--;
+		assert_true(matches("~d >1w", &m));
+		/* A month back on the calendar: 15 May 00:00. */
+		m.date = NOW - 31 * DAY - 12 * 3600;
+		assert_true(matches("~d <1m", &m));
+		m.date--;
+		assert_false(matches("~d <1m", &m));
+		/* A year: 15 June 2024 00:00 (2024 is a leap year). */
+		m.date = NOW - 365 * DAY - 12 * 3600;
+		assert_true(matches("~d <1y", &m));
+		m.date--;
+		assert_true(matches("~d >1y", &m));
+		/* Hours stay to the second. */
+		m.date = NOW - 3600;
+		assert_true(matches("~d <1H", &m));
+		m.date--;
+		assert_false(matches("~d <1H", &m));
+		/* Very far back is fine, and no message is that old. */
+		assert_true(matches("~d <1000000000y", &m));
+		assert_false(matches("~d >1000000000y", &m));
+	}
+	(void)state;
+}
+
+/* A month back from the 31st rolls past a short month, as mktime does. */
+static void
+test_date_month_end(void **state)
+{
+	struct pattern			*p;
+	const struct pattern_node	*n;
+	char				*error;
+	int64_t				 min, max;
+	/* 2025-03-31 08:00 UTC: a month back is "31 February", 3 March. */
+	int64_t				 now = 1743408000LL;
+
+	assert_int_equal(pattern_parse("~d <1m", now, &p, &error),
+	    PATTERN_OK);
+	n = pattern_root(p);
+	assert_int_equal(pattern_node_kind(n), PATTERN_KIND_DATE);
+	pattern_node_range(n, &min, &max);
+	assert_int_equal(min, 1740960000LL);	/* 2025-03-03 00:00 UTC */
+	assert_true(max == INT64_MAX);
+	pattern_free(p);
+	assert_int_equal(pattern_parse("~d >2y", now, &p, &error),
+	    PATTERN_OK);
+	pattern_node_range(pattern_root(p), &min, &max);
+	assert_int_equal(min, 1);
+	assert_int_equal(max, 1680220800LL - 1);	/* 2023-03-31 */
+	pattern_free(p);
+	(void)state;
+}
+
 static void
 test_sizes(void **state)
 {
@@ -341,6 +417,149 @@ test_hostile(void **state)
 }
 
 static void
+test_to_cc(void **state)
+{
+	struct pattern_message	m = message("Alice <alice@example.org>", "s",
+				    0);
+
+	m.to = "Skua User <skua@example.test>, Bob <bob@example.net>";
+	m.cc = "Carol <carol@example.com>";
+	assert_true(matches("~t bob", &m));
+	assert_true(matches("~t SKUA", &m));
+	assert_false(matches("~t carol", &m));
+	assert_true(matches("~c carol", &m));
+	assert_false(matches("~c bob", &m));
+	assert_true(matches("~C carol", &m));
+	assert_true(matches("~C bob", &m));
+	assert_false(matches("~C alice", &m));
+	assert_true(matches("~t bob ~c carol", &m));
+	assert_true(matches("!~t carol", &m));
+	/* Plain text is still subject or sender only. */
+	assert_false(matches("carol", &m));
+	m.to = NULL;
+	m.cc = NULL;
+	assert_false(matches("~t bob", &m));
+	assert_false(matches("~C bob", &m));
+	assert_true(matches("!~C bob", &m));
+	refused("~t", "~t needs a text");
+	refused("~C  ", "~C needs a text");
+	(void)state;
+}
+
+/* ~b and ~B match nothing on a row; pattern_needs_server finds them. */
+static void
+test_body(void **state)
+{
+	struct pattern_message	 m = message("body <b@example.org>", "body",
+				    0);
+	struct pattern		*p;
+	char			*error;
+	const char		*server[] = { "~b x", "~B x", "~N | !~b x",
+				    "~s a (~f b | !(~B \"two words\"))" };
+	const char		*local[] = { "~s b", "~A", "x",
+				    "~t b ~c c ~C d", "~d <1d | ~z >1K ~T" };
+	size_t			 i;
+
+	m.to = m.cc = "body";
+	assert_false(matches("~b body", &m));
+	assert_false(matches("~B body", &m));
+	assert_true(matches("!~b body", &m));
+	assert_true(matches("~b body | ~s body", &m));
+	for (i = 0; i < sizeof server / sizeof server[0]; i++) {
+		assert_int_equal(pattern_parse(server[i], NOW, &p, &error),
+		    PATTERN_OK);
+		assert_true(pattern_needs_server(p));
+		pattern_free(p);
+	}
+	for (i = 0; i < sizeof local / sizeof local[0]; i++) {
+		assert_int_equal(pattern_parse(local[i], NOW, &p, &error),
+		    PATTERN_OK);
+		assert_false(pattern_needs_server(p));
+		pattern_free(p);
+	}
+	refused("~b", "~b needs a text");
+	refused("~B \"open", "quote is not closed");
+	(void)state;
+}
+
+/* The tree as pattern_root and the accessors show it. */
+static void
+test_walk(void **state)
+{
+	struct pattern			*p;
+	const struct pattern_node	*n, *l, *r;
+	char				*error;
+	int64_t				 min, max;
+
+	assert_int_equal(pattern_parse("~f Bob !~N | ~z 1K-2K ~C \"A b\"",
+	    NOW, &p, &error), PATTERN_OK);
+	n = pattern_root(p);
+	assert_int_equal(pattern_node_kind(n), PATTERN_KIND_OR);
+	l = pattern_node_left(n);
+	r = pattern_node_right(n);
+	/* Terms side by side chain to the left: (~f bob) (!~N). */
+	assert_int_equal(pattern_node_kind(l), PATTERN_KIND_AND);
+	assert_int_equal(pattern_node_kind(pattern_node_left(l)),
+	    PATTERN_KIND_FROM);
+	assert_string_equal(pattern_node_text(pattern_node_left(l)), "bob");
+	assert_int_equal(pattern_node_kind(pattern_node_right(l)),
+	    PATTERN_KIND_NOT);
+	n = pattern_node_left(pattern_node_right(l));
+	assert_int_equal(pattern_node_kind(n), PATTERN_KIND_NO_FLAG);
+	assert_int_equal(pattern_node_flag(n), STORE_FLAG_SEEN);
+	assert_null(pattern_node_left(n));
+	assert_null(pattern_node_text(n));
+	assert_int_equal(pattern_node_kind(r), PATTERN_KIND_AND);
+	n = pattern_node_left(r);
+	assert_int_equal(pattern_node_kind(n), PATTERN_KIND_SIZE);
+	pattern_node_range(n, &min, &max);
+	assert_int_equal(min, 1024);
+	assert_int_equal(max, 2048);
+	n = pattern_node_right(r);
+	assert_int_equal(pattern_node_kind(n), PATTERN_KIND_TO_CC);
+	assert_string_equal(pattern_node_text(n), "a b");
+	pattern_free(p);
+
+	assert_int_equal(pattern_parse("~T ~R ~F ~D ~Q ~t x ~c y ~b z ~B w "
+	    "~d <2H plain", NOW, &p, &error), PATTERN_OK);
+	{
+		static const enum pattern_kind	want[] = {
+			PATTERN_KIND_TAGGED, PATTERN_KIND_FLAG,
+			PATTERN_KIND_FLAG, PATTERN_KIND_FLAG,
+			PATTERN_KIND_FLAG, PATTERN_KIND_TO, PATTERN_KIND_CC,
+			PATTERN_KIND_BODY, PATTERN_KIND_MESSAGE,
+			PATTERN_KIND_TIME, PATTERN_KIND_TEXT };
+		size_t				i = sizeof want /
+						    sizeof want[0];
+
+		/* ((((a b) c) d) ...): the last term is the root's right. */
+		n = pattern_root(p);
+		while (i-- > 1) {
+			assert_int_equal(pattern_node_kind(n),
+			    PATTERN_KIND_AND);
+			assert_int_equal(pattern_node_kind(
+			    pattern_node_right(n)), want[i]);
+			n = pattern_node_left(n);
+		}
+		assert_int_equal(pattern_node_kind(n), want[0]);
+	}
+	pattern_free(p);
+
+	assert_int_equal(pattern_parse("hello world", NOW, &p, &error),
+	    PATTERN_OK);
+	assert_int_equal(pattern_node_kind(pattern_root(p)),
+	    PATTERN_KIND_TEXT);
+	assert_string_equal(pattern_node_text(pattern_root(p)),
+	    "hello world");
+	pattern_free(p);
+	assert_int_equal(pattern_parse("", NOW, &p, &error), PATTERN_OK);
+	assert_int_equal(pattern_node_kind(pattern_root(p)),
+	    PATTERN_KIND_ALL);
+	pattern_free(p);
+	(void)state;
+}
+
+static void
 test_null_fields(void **state)
 {
 	struct pattern_message	m = message(NULL, NULL, 0);
@@ -364,9 +583,14 @@ main(void)
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_date_days),
+		cmocka_unit_test(test_date_month_end),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_to_cc),
+		cmocka_unit_test(test_body),
+		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_null_fields),
 	};
 

@@ -1,14 +1,13 @@
-/* pattern: a small recursive-descent parser for mutt's pattern language, as
- * far as the index's rows can answer it, into a tree matched per row. Text
- * is folded to lower case once, at parse time, so matching 100,000 rows is
- * one case-insensitive substring search per text term and row. */
+/* pattern: a small recursive-descent parser for mutt's pattern language
+ * into a tree matched per row, or walked by a translator (imap-search).
+ * Text is folded to lower case once, at parse time, so matching 100,000
+ * rows is one case-insensitive substring search per text term and row. */
 #include "auto-config.h"
 
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core.h"
 #include "pattern.h"
@@ -20,23 +19,8 @@
 /* The largest count in ~d and ~z, so no arithmetic below overflows. */
 #define PATTERN_MAX_COUNT	1000000000LL
 
-enum pattern_op {
-	PATTERN_OP_ALL,
-	PATTERN_OP_TEXT,	/* subject or sender */
-	PATTERN_OP_FROM,
-	PATTERN_OP_SUBJECT,
-	PATTERN_OP_FLAG,	/* flag set */
-	PATTERN_OP_NO_FLAG,	/* flag clear */
-	PATTERN_OP_TAGGED,
-	PATTERN_OP_DATE,	/* min <= date <= max */
-	PATTERN_OP_SIZE,	/* min <= size <= max */
-	PATTERN_OP_NOT,
-	PATTERN_OP_AND,
-	PATTERN_OP_OR,
-};
-
 struct pattern_node {
-	enum pattern_op		 op;
+	enum pattern_kind	 kind;
 	char			*text;		/* ASCII folded to lower case */
 	uint32_t		 flag;		/* STORE_FLAG_* */
 	int64_t			 min;
@@ -102,11 +86,11 @@ pattern_fail(struct pattern_parser *ps, const char *fmt, ...)
 }
 
 static struct pattern_node *
-pattern_node_new(enum pattern_op op)
+pattern_node_new(enum pattern_kind kind)
 {
 	struct pattern_node	*n = xcalloc(1, sizeof *n);
 
-	n->op = op;
+	n->kind = kind;
 	return n;
 }
 
@@ -122,10 +106,10 @@ pattern_node_free(struct pattern_node *n)
 }
 
 static struct pattern_node *
-pattern_node_pair(enum pattern_op op, struct pattern_node *left,
+pattern_node_pair(enum pattern_kind kind, struct pattern_node *left,
     struct pattern_node *right)
 {
-	struct pattern_node	*n = pattern_node_new(op);
+	struct pattern_node	*n = pattern_node_new(kind);
 
 	n->left = left;
 	n->right = right;
@@ -185,38 +169,72 @@ pattern_parse_count(struct pattern_parser *ps)
 	return n;
 }
 
-/* now moved back by n units, on the calendar for days and longer (as
- * mutt does: a month ago is the same day last month). */
+/* Days since 1970-01-01 of a date on the proleptic Gregorian calendar;
+ * a day past the month's end rolls into the next (as mktime does). */
+static int64_t
+pattern_days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	/* Months out of 1-12 move the year; March starts the year below so
+	 * that February's length does not matter. */
+	y += (m - 1 >= 0 ? (m - 1) / 12 : -((12 - m) / 12));
+	m = ((m - 1) % 12 + 12) % 12 + 1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The UTC calendar date of a day since 1970-01-01. */
+static void
+pattern_civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
+{
+	int64_t	era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* now moved back by n units: to the second for H and M; otherwise to
+ * 00:00 UTC of the day n units back on the calendar (as mutt does, a
+ * month ago is the same day last month), since IMAP's SINCE and BEFORE
+ * know only days. */
 static int64_t
 pattern_ago(int64_t now, long long n, int unit)
 {
-	struct tm	tm;
-	time_t		t = (time_t)now, then;
+	int64_t	day, y, m, d;
 
 	if (unit == 'M')
 		return now - n * 60;
 	if (unit == 'H')
 		return now - n * 3600;
-	if (localtime_r(&t, &tm) == NULL)
-		return now - n * 86400;
+	day = now >= 0 ? now / 86400 : -((-now + 86399) / 86400);
+	pattern_civil_from_days(day, &y, &m, &d);
 	switch (unit) {
 	case 'y':
-		tm.tm_year -= (int)(n > 10000 ? 10000 : n);
+		y -= n > 10000 ? 10000 : n;
 		break;
 	case 'm':
-		tm.tm_mon -= (int)(n > 120000 ? 120000 : n);
+		m -= n > 120000 ? 120000 : n;
 		break;
 	case 'w':
-		tm.tm_mday -= (int)(n > 520000 ? 520000 : n) * 7;
+		d -= (n > 520000 ? 520000 : n) * 7;
 		break;
 	default:
-		tm.tm_mday -= (int)(n > 3650000 ? 3650000 : n);
+		d -= n > 3650000 ? 3650000 : n;
 		break;
 	}
-	tm.tm_isdst = -1;
-	if ((then = mktime(&tm)) == (time_t)-1)
-		return INT64_MIN;
-	return (int64_t)then;
+	return pattern_days_from_civil(y, m, d) * 86400;
 }
 
 /* ~d <Nu (within the last N units) or >Nu (before them). */
@@ -245,13 +263,14 @@ pattern_parse_date(struct pattern_parser *ps)
 	return NULL;
 good:
 	then = pattern_ago(ps->now, count, unit);
-	n = pattern_node_new(PATTERN_OP_DATE);
+	n = pattern_node_new(unit == 'H' || unit == 'M' ? PATTERN_KIND_TIME :
+	    PATTERN_KIND_DATE);
 	if (cmp == '<') {
 		n->min = then;
 		n->max = INT64_MAX;
 	} else {
 		n->min = 1;
-		n->max = then == INT64_MIN ? INT64_MIN : then - 1;
+		n->max = then - 1;
 	}
 	return n;
 }
@@ -308,7 +327,7 @@ pattern_parse_size(struct pattern_parser *ps)
 	}
 	if (!pattern_at_end_of_term(ps) || min > max)
 		goto bad;
-	n = pattern_node_new(PATTERN_OP_SIZE);
+	n = pattern_node_new(PATTERN_KIND_SIZE);
 	n->min = min;
 	n->max = max;
 	return n;
@@ -320,9 +339,9 @@ bad:
 }
 
 static struct pattern_node *
-pattern_parse_flag(enum pattern_op op, uint32_t flag)
+pattern_parse_flag(enum pattern_kind kind, uint32_t flag)
 {
-	struct pattern_node	*n = pattern_node_new(op);
+	struct pattern_node	*n = pattern_node_new(kind);
 
 	n->flag = flag;
 	return n;
@@ -333,7 +352,7 @@ static struct pattern_node *
 pattern_parse_operator(struct pattern_parser *ps)
 {
 	struct pattern_node	*n;
-	enum pattern_op		 op;
+	enum pattern_kind	 kind;
 	int			 c = (unsigned char)ps->p[1];
 	char			*text, what[3] = { '~', (char)c, '\0' };
 
@@ -345,40 +364,51 @@ pattern_parse_operator(struct pattern_parser *ps)
 	ps->p += 2;
 	switch (c) {
 	case 'A':
-		return pattern_node_new(PATTERN_OP_ALL);
+		return pattern_node_new(PATTERN_KIND_ALL);
 	case 'N':
 	case 'U':
-		return pattern_parse_flag(PATTERN_OP_NO_FLAG, STORE_FLAG_SEEN);
+		return pattern_parse_flag(PATTERN_KIND_NO_FLAG,
+		    STORE_FLAG_SEEN);
 	case 'R':
-		return pattern_parse_flag(PATTERN_OP_FLAG, STORE_FLAG_SEEN);
+		return pattern_parse_flag(PATTERN_KIND_FLAG, STORE_FLAG_SEEN);
 	case 'F':
-		return pattern_parse_flag(PATTERN_OP_FLAG, STORE_FLAG_FLAGGED);
+		return pattern_parse_flag(PATTERN_KIND_FLAG,
+		    STORE_FLAG_FLAGGED);
 	case 'D':
-		return pattern_parse_flag(PATTERN_OP_FLAG, STORE_FLAG_DELETED);
+		return pattern_parse_flag(PATTERN_KIND_FLAG,
+		    STORE_FLAG_DELETED);
 	case 'Q':
-		return pattern_parse_flag(PATTERN_OP_FLAG,
+		return pattern_parse_flag(PATTERN_KIND_FLAG,
 		    STORE_FLAG_ANSWERED);
 	case 'T':
-		return pattern_node_new(PATTERN_OP_TAGGED);
+		return pattern_node_new(PATTERN_KIND_TAGGED);
 	case 'd':
 		pattern_skip_space(ps);
 		return pattern_parse_date(ps);
 	case 'z':
 		pattern_skip_space(ps);
 		return pattern_parse_size(ps);
+	case 'B':
+	case 'C':
+	case 'b':
+	case 'c':
 	case 'f':
 	case 's':
-		op = c == 'f' ? PATTERN_OP_FROM : PATTERN_OP_SUBJECT;
+	case 't':
+		kind = c == 'B' ? PATTERN_KIND_MESSAGE : c == 'C' ?
+		    PATTERN_KIND_TO_CC : c == 'b' ? PATTERN_KIND_BODY :
+		    c == 'c' ? PATTERN_KIND_CC : c == 'f' ? PATTERN_KIND_FROM :
+		    c == 's' ? PATTERN_KIND_SUBJECT : PATTERN_KIND_TO;
 		pattern_skip_space(ps);
 		if ((text = pattern_parse_text(ps, what)) == NULL)
 			return NULL;
-		n = pattern_node_new(op);
+		n = pattern_node_new(kind);
 		n->text = text;
 		return n;
 	}
 	ps->p -= 2;
-	pattern_fail(ps, _("%s: unknown operator (known: ~A ~D ~F ~N ~Q ~R "
-	    "~T ~U ~d ~f ~s ~z)"), what);
+	pattern_fail(ps, _("%s: unknown operator (known: ~A ~B ~C ~D ~F ~N "
+	    "~Q ~R ~T ~U ~b ~c ~d ~f ~s ~t ~z)"), what);
 	return NULL;
 }
 
@@ -402,7 +432,7 @@ pattern_parse_term(struct pattern_parser *ps)
 		}
 		if ((n = pattern_parse_term(ps)) == NULL)
 			return NULL;
-		return pattern_node_pair(PATTERN_OP_NOT, n, NULL);
+		return pattern_node_pair(PATTERN_KIND_NOT, n, NULL);
 	case '(':
 		open = ps->p++;
 		if ((n = pattern_parse_or(ps)) == NULL)
@@ -421,7 +451,7 @@ pattern_parse_term(struct pattern_parser *ps)
 	}
 	if ((text = pattern_parse_text(ps, _("a term"))) == NULL)
 		return NULL;
-	n = pattern_node_new(PATTERN_OP_TEXT);
+	n = pattern_node_new(PATTERN_KIND_TEXT);
 	n->text = text;
 	return n;
 }
@@ -440,7 +470,7 @@ pattern_parse_and(struct pattern_parser *ps)
 			pattern_node_free(n);
 			return NULL;
 		}
-		n = n == NULL ? term : pattern_node_pair(PATTERN_OP_AND, n,
+		n = n == NULL ? term : pattern_node_pair(PATTERN_KIND_AND, n,
 		    term);
 	}
 	if (n == NULL)
@@ -462,7 +492,7 @@ pattern_parse_or(struct pattern_parser *ps)
 			pattern_node_free(n);
 			return NULL;
 		}
-		n = pattern_node_pair(PATTERN_OP_OR, n, right);
+		n = pattern_node_pair(PATTERN_KIND_OR, n, right);
 	}
 	return n;
 }
@@ -482,8 +512,8 @@ pattern_parse_simple(const char *text)
 		len--;
 	if (len == 0 || (len == 3 && strncmp(text, "all", 3) == 0) ||
 	    (len == 1 && text[0] == '.'))
-		return pattern_node_new(PATTERN_OP_ALL);
-	n = pattern_node_new(PATTERN_OP_TEXT);
+		return pattern_node_new(PATTERN_KIND_ALL);
+	n = pattern_node_new(PATTERN_KIND_TEXT);
 	n->text = xstrndup(text, len);
 	for (i = 0; i < len; i++)
 		n->text[i] = (char)pattern_lower((unsigned char)n->text[i]);
@@ -542,7 +572,7 @@ pattern_free(struct pattern *pattern)
 int
 pattern_is_all(const struct pattern *pattern)
 {
-	return pattern->root->op == PATTERN_OP_ALL;
+	return pattern->root->kind == PATTERN_KIND_ALL;
 }
 
 /* Whether needle (already lower case) is in haystack, ASCII letters
@@ -574,33 +604,44 @@ static int
 pattern_node_match(const struct pattern_node *n,
     const struct pattern_message *m)
 {
-	switch (n->op) {
-	case PATTERN_OP_ALL:
+	switch (n->kind) {
+	case PATTERN_KIND_ALL:
 		return 1;
-	case PATTERN_OP_TEXT:
+	case PATTERN_KIND_TEXT:
 		return pattern_contains(m->subject, n->text) ||
 		    pattern_contains(m->from, n->text);
-	case PATTERN_OP_FROM:
+	case PATTERN_KIND_FROM:
 		return pattern_contains(m->from, n->text);
-	case PATTERN_OP_SUBJECT:
+	case PATTERN_KIND_SUBJECT:
 		return pattern_contains(m->subject, n->text);
-	case PATTERN_OP_FLAG:
+	case PATTERN_KIND_TO:
+		return pattern_contains(m->to, n->text);
+	case PATTERN_KIND_CC:
+		return pattern_contains(m->cc, n->text);
+	case PATTERN_KIND_TO_CC:
+		return pattern_contains(m->to, n->text) ||
+		    pattern_contains(m->cc, n->text);
+	case PATTERN_KIND_BODY:
+	case PATTERN_KIND_MESSAGE:
+		return 0;	/* the row has no body: see pattern.h */
+	case PATTERN_KIND_FLAG:
 		return (m->flags & n->flag) != 0;
-	case PATTERN_OP_NO_FLAG:
+	case PATTERN_KIND_NO_FLAG:
 		return (m->flags & n->flag) == 0;
-	case PATTERN_OP_TAGGED:
+	case PATTERN_KIND_TAGGED:
 		return m->tagged != 0;
-	case PATTERN_OP_DATE:
+	case PATTERN_KIND_DATE:
+	case PATTERN_KIND_TIME:
 		/* An unknown date is neither recent nor old. */
 		return m->date > 0 && m->date >= n->min && m->date <= n->max;
-	case PATTERN_OP_SIZE:
+	case PATTERN_KIND_SIZE:
 		return (int64_t)m->size >= n->min && (int64_t)m->size <= n->max;
-	case PATTERN_OP_NOT:
+	case PATTERN_KIND_NOT:
 		return !pattern_node_match(n->left, m);
-	case PATTERN_OP_AND:
+	case PATTERN_KIND_AND:
 		return pattern_node_match(n->left, m) &&
 		    pattern_node_match(n->right, m);
-	case PATTERN_OP_OR:
+	case PATTERN_KIND_OR:
 		return pattern_node_match(n->left, m) ||
 		    pattern_node_match(n->right, m);
 	}
@@ -611,4 +652,64 @@ int
 pattern_match(const struct pattern *pattern, const struct pattern_message *m)
 {
 	return pattern_node_match(pattern->root, m);
+}
+
+static int
+pattern_node_needs_server(const struct pattern_node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == PATTERN_KIND_BODY || n->kind == PATTERN_KIND_MESSAGE)
+		return 1;
+	return pattern_node_needs_server(n->left) ||
+	    pattern_node_needs_server(n->right);
+}
+
+int
+pattern_needs_server(const struct pattern *pattern)
+{
+	return pattern_node_needs_server(pattern->root);
+}
+
+const struct pattern_node *
+pattern_root(const struct pattern *pattern)
+{
+	return pattern->root;
+}
+
+enum pattern_kind
+pattern_node_kind(const struct pattern_node *n)
+{
+	return n->kind;
+}
+
+const char *
+pattern_node_text(const struct pattern_node *n)
+{
+	return n->text;
+}
+
+uint32_t
+pattern_node_flag(const struct pattern_node *n)
+{
+	return n->flag;
+}
+
+void
+pattern_node_range(const struct pattern_node *n, int64_t *min, int64_t *max)
+{
+	*min = n->min;
+	*max = n->max;
+}
+
+const struct pattern_node *
+pattern_node_left(const struct pattern_node *n)
+{
+	return n->left;
+}
+
+const struct pattern_node *
+pattern_node_right(const struct pattern_node *n)
+{
+	return n->right;
 }
