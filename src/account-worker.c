@@ -385,11 +385,14 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 		break;
 	case MSG_REQ_DELETE:
 	case MSG_REQ_EXPUNGE:
+	case MSG_REQ_ARCHIVE:
 		ok = msg_get_str(m, &folder) == MSG_OK &&
 		    account_worker_uids(m, &uids, &nuids) == 0;
-		op = type == MSG_REQ_DELETE ? "delete" : "expunge";
+		op = type == MSG_REQ_DELETE ? "delete" :
+		    type == MSG_REQ_EXPUNGE ? "expunge" : "archive";
 		supported = type == MSG_REQ_DELETE ? b->remove != NULL :
-		    b->expunge != NULL;
+		    type == MSG_REQ_EXPUNGE ? b->expunge != NULL :
+		    b->archive != NULL;
 		break;
 	case MSG_REQ_FOLDER_CHANGE:
 		ok = msg_get_u32(m, &flags) == MSG_OK &&
@@ -481,6 +484,10 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 			break;
 		case MSG_REQ_EXPUNGE:
 			status = b->expunge(ctx->state, ctx, folder, uids,
+			    nuids, &error);
+			break;
+		case MSG_REQ_ARCHIVE:
+			status = b->archive(ctx->state, ctx, folder, uids,
 			    nuids, &error);
 			break;
 		case MSG_REQ_FOLDER_CHANGE:

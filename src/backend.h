@@ -99,6 +99,11 @@ struct backend {
 			    const char *folder, uint32_t flags,
 			    const char *data, size_t len, uint32_t *uid,
 			    char **error);
+	/* Copy messages into the account's local Maildir, durably, then
+	 * delete them from the server for good (a full mailbox). */
+	enum backend_status (*archive)(void *state, struct backend_ctx *,
+			    const char *folder, const uint32_t *uids, size_t n,
+			    char **error);
 	/*
 	 * Between requests: watch the open folder for changes made by
 	 * others (IMAP IDLE) and send MSG_EV_CHANGED (id 0) for them.

@@ -32,7 +32,7 @@ config_example(void)
 "# backgrounds), 16 (the basic colours only) or mono (no colours).\n"
 "theme = default\n"
 "# The headers the pager shows, in this order (also skua render).\n"
-"pager_headers = From To Cc Date Subject\n"
+"pager_headers = From To Cc Date Subject Keywords\n"
 "# The command that opens a URL from the pager's URL list (U); %s is\n"
 "# the URL, quoted for the shell. Without it the URL is shown to copy.\n"
 "# url_command = xdg-open %s\n"

@@ -112,7 +112,7 @@ int			 config_prefer_html(const struct config *);
 const char		*config_theme(const struct config *);
 /* The headers the pager shows, in order: names separated by spaces or
  * commas; never NULL, borrowed until config_free. */
-#define CONFIG_PAGER_HEADERS_DEFAULT	"From To Cc Date Subject"
+#define CONFIG_PAGER_HEADERS_DEFAULT	"From To Cc Date Subject Keywords"
 const char		*config_pager_headers(const struct config *);
 /* The command that opens a URL from the pager's URL list, %s the URL
  * (NULL: none; the URL is shown to be copied); borrowed. */

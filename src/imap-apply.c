@@ -13,11 +13,14 @@
 #include "imap-apply.h"
 #include "imap-backend-private.h"
 #include "imap-change.h"
+#include "imap-fetch.h"
 #include "imap-search.h"
 #include "imap-session.h"
 #include "imap-utf7.h"
 #include "intl.h"
 #include "log.h"
+#include "maildir-backend.h"
+#include "maildir.h"
 #include "mime-sanitize.h"
 #include "mime-structure.h"
 #include "msg.h"
@@ -864,4 +867,163 @@ imap_apply_append(void *state, struct backend_ctx *ctx, const char *folder,
 	}
 	*error = why;
 	return BACKEND_ERROR;
+}
+
+/* A whole message fetched into memory, for the archive. */
+struct imap_apply_buf {
+	char	*data;
+	size_t	 len;
+};
+
+static int
+imap_apply_buf_add(const char *buf, size_t len, void *arg, char **error)
+{
+	struct imap_apply_buf	*b = arg;
+
+	b->data = xreallocarray(b->data, b->len + len + 1, 1);
+	memcpy(b->data + b->len, buf, len);
+	b->len += len;
+	(void)error;
+	return 0;
+}
+
+/* The archive's folder for an IMAP folder: the same levels, joined by the
+ * Maildir++ dot; INBOX where the name cannot be a Maildir folder. */
+static char *
+imap_apply_archive_folder(const char *folder, char delimiter)
+{
+	char	*name = xstrdup(folder), *p;
+
+	if (delimiter != 0 && delimiter != '.') {
+		for (p = name; *p != '\0'; p++) {
+			if (*p == '.')
+				break;
+			if (*p == delimiter)
+				*p = '.';
+		}
+		if (*p != '\0') {
+			free(name);
+			return xstrdup("INBOX");
+		}
+	}
+	if (!maildir_name_is_valid(name)) {
+		free(name);
+		return xstrdup("INBOX");
+	}
+	return name;
+}
+
+enum backend_status
+imap_apply_archive(void *state, struct backend_ctx *ctx, const char *folder,
+    const uint32_t *uids, size_t n, char **error)
+{
+	struct imap_backend	*b = state;
+	struct store_folder	 f;
+	struct store_message	 row;
+	struct imap_apply_buf	 buf;
+	struct maildir		*md = NULL;
+	enum imap_fetch_status	 fs;
+	enum backend_status	 status;
+	uint32_t		*done = NULL;
+	uint64_t		 fetched;
+	size_t			 ndone = 0, i;
+	char			*root, *target = NULL, *why = NULL, *note;
+
+	if (imap_backend_connect(b, ctx) != 0) {
+		*error = xasprintf(_("archiving needs the server, which is "
+		    "unreachable: %s"), b->offline != NULL ? b->offline :
+		    _("offline"));
+		return BACKEND_ERROR;
+	}
+	if (store_mirror_folder_get(b->mirror, folder, &f) != STORE_OK) {
+		*error = xasprintf(_("%s: no such folder"), folder);
+		return BACKEND_ERROR;
+	}
+	target = imap_apply_archive_folder(folder, f.delimiter);
+	status = imap_backend_select(b, ctx, folder, f.uidvalidity, error);
+	store_folder_clear(&f);
+	if (status != BACKEND_OK)
+		goto out;
+	root = maildir_backend_store_path(b->account);
+	if (maildir_open(root, &md, error) != MAILDIR_OK ||
+	    (strcmp(target, "INBOX") != 0 && maildir_folder_create(md, target,
+	    &why) == MAILDIR_ERROR)) {
+		if (*error == NULL)
+			*error = why;
+		else
+			free(why);
+		why = NULL;
+		free(root);
+		status = BACKEND_ERROR;
+		goto out;
+	}
+	free(why);
+	why = NULL;
+	done = xreallocarray(NULL, n > 0 ? n : 1, sizeof *done);
+	/* Each message is on disk for good before any leaves the server. */
+	for (i = 0; i < n && status == BACKEND_OK; i++) {
+		memset(&buf, 0, sizeof buf);
+		fs = imap_fetch_section(b->session, uids[i], "", 0, 0,
+		    imap_apply_buf_add, NULL, &buf, &fetched, &why);
+		if (fs == IMAP_FETCH_NOT_FOUND) {
+			free(why);
+			why = NULL;
+			free(buf.data);
+			continue;
+		}
+		if (fs != IMAP_FETCH_OK) {
+			if (fs == IMAP_FETCH_ERROR || fs == IMAP_FETCH_CANCELLED)
+				imap_backend_drop(b, ctx, why);
+			*error = why;
+			why = NULL;
+			free(buf.data);
+			status = fs == IMAP_FETCH_CANCELLED ?
+			    BACKEND_CANCELLED : BACKEND_ERROR;
+			break;
+		}
+		memset(&row, 0, sizeof row);
+		store_mirror_message_get(b->mirror, folder, uids[i], &row);
+		if (maildir_deliver(md, target, buf.data, buf.len,
+		    (row.flags | STORE_FLAG_SEEN) & ~STORE_FLAG_DELETED, NULL,
+		    error) != MAILDIR_OK)
+			status = BACKEND_ERROR;
+		else
+			done[ndone++] = uids[i];
+		store_message_clear(&row);
+		free(buf.data);
+		backend_progress(ctx, i + 1, n, "messages");
+	}
+	if (ndone > 0) {
+		/* Off the server: marked, then purged by UID. */
+		struct store_queue_entry	e;
+		enum backend_status		s2;
+		char				*err2 = NULL;
+
+		imap_apply_entry(&e, STORE_QUEUE_FLAGS, folder, done, ndone);
+		e.add = STORE_FLAG_DELETED;
+		s2 = imap_apply_change(b, ctx, &e, &err2);
+		if (s2 == BACKEND_OK) {
+			e.op = STORE_QUEUE_EXPUNGE;
+			e.add = 0;
+			e.id = 0;
+			s2 = imap_apply_change(b, ctx, &e, &err2);
+		}
+		free(e.uids);
+		if (s2 != BACKEND_OK && status == BACKEND_OK) {
+			*error = err2;
+			err2 = NULL;
+			status = BACKEND_ERROR;
+		}
+		free(err2);
+		note = xasprintf(ngettext("%zu message archived to %s.",
+		    "%zu messages archived to %s.", ndone), ndone, root);
+		imap_apply_note(ctx, note);
+		free(note);
+	}
+	free(root);
+out:
+	maildir_close(md);
+	free(done);
+	free(target);
+	return status;
 }

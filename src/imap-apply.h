@@ -54,6 +54,14 @@ enum backend_status imap_apply_append(void *state, struct backend_ctx *,
 		    const char *folder, uint32_t flags, const char *data,
 		    size_t len, uint32_t *uid, char **error);
 
+/* Each message whole into the account's local Maildir (the maildir
+ * option, as POP3's store; the folder of the same name), durably, then
+ * off the server (\Deleted and a purge of just those): for a full
+ * mailbox. Online only. */
+enum backend_status imap_apply_archive(void *state, struct backend_ctx *,
+		    const char *folder, const uint32_t *uids, size_t n,
+		    char **error);
+
 /* Make the queued changes on the server, oldest first, right after a
  * connect; stops (leaving the rest queued) when the connection fails. */
 void		 imap_apply_replay(struct imap_backend *, struct backend_ctx *);

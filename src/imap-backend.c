@@ -751,6 +751,9 @@ imap_backend_emit_headers(struct backend_ctx *ctx,
 		{ "To", row->to },
 		{ "Cc", row->cc },
 		{ "Subject", row->subject },
+		/* IMAP keywords ($Label1, work...), as the Keywords header
+		 * would show them. */
+		{ "Keywords", row->keywords },
 		{ "Message-ID", row->message_id },
 		{ "In-Reply-To", row->in_reply_to },
 		{ "References", row->references },
@@ -1221,5 +1224,6 @@ const struct backend backend_imap = {
 	.quota = imap_apply_quota,
 	.search = imap_apply_search,
 	.append = imap_apply_append,
+	.archive = imap_apply_archive,
 	.idle = imap_backend_idle,
 };

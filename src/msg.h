@@ -42,6 +42,8 @@ enum msg_type {
 	MSG_REQ_SEARCH,		/* str folder, str pattern (src/pattern.h) */
 	MSG_REQ_APPEND,		/* str folder, u32 flags, bytes message;
 				   DONE carries u32 uid (0: unknown) */
+	MSG_REQ_ARCHIVE,	/* str folder, u32 n, n × u32 uid: into
+				   the local Maildir, then off the server */
 
 	/* Events. */
 	MSG_EV_FOLDER = 64,	/* one folder's description */

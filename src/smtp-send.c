@@ -322,6 +322,7 @@ smtp_send_tls(const struct smtp_send_config *config, int fd,
 		/* Nothing was sent; the caller asks the user. */
 		net_tls_free(*tls);
 		*tls = NULL;
+		free(*error);
 		*error = xasprintf("%s: the server's certificate is not "
 		    "trusted: %s", config->host, peer->problem != NULL ?
 		    peer->problem : "?");

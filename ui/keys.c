@@ -92,6 +92,8 @@ static const struct {
 	    "marked deleted from the folder") },
 	[KEYS_ACTION_QUOTA] = { "quota", N_("show the quota and the biggest "
 	    "messages") },
+	[KEYS_ACTION_ARCHIVE] = { "archive-message", N_("move the message "
+	    "into the account's local Maildir, off the server") },
 };
 
 static const struct {
@@ -195,6 +197,7 @@ static const struct {
 	{ KEYS_VIEW_QUOTA, KEY_LEFT, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_QUOTA, 27, KEYS_ACTION_EXIT },
 	{ KEYS_VIEW_QUOTA, 'd', KEYS_ACTION_DELETE_MESSAGE },
+	{ KEYS_VIEW_QUOTA, 'a', KEYS_ACTION_ARCHIVE },
 };
 
 int

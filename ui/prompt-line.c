@@ -141,7 +141,9 @@ prompt_line_draw(struct ui *ui)
 	text = xstrndup(l->text, l->len);
 	draw_blank(LINES - 1, 0, COLS);
 	attron(theme_attr(THEME_PROMPT));
-	x = draw_text(LINES - 1, 0, COLS / 2, l->label);
+	/* A label may take all but room to type a short answer (a yes). */
+	x = draw_text(LINES - 1, 0, COLS > 32 ? COLS - 16 : COLS / 2,
+	    l->label);
 	attroff(theme_attr(THEME_PROMPT));
 	room = COLS - 1 - x;
 	while (room > 0 && draw_columns(text + start) > room) {

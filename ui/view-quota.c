@@ -1,7 +1,8 @@
 /* view-quota: an account's quota and its biggest messages across folders,
  * with their biggest attachments, so a full mailbox can be emptied where
  * it counts: d deletes one for good (a move to the Trash would still fill
- * the quota). Over the index; q leaves. UI process. */
+ * the quota), a moves it into the account's local Maildir first. Over the
+ * index; q leaves. UI process. */
 #include "auto-config.h"
 
 #include <curses.h>
@@ -147,8 +148,8 @@ view_quota_status(struct ui *ui)
 	render_size(used, sizeof used, va->quota_used * 1024);
 	render_size(limit, sizeof limit, va->quota_limit * 1024);
 	return xasprintf(_("%s: quota %s of %s (%llu%%)  d:delete for good  "
-	    "q:back"), va->config->name, used, limit, (unsigned long long)
-	    (va->quota_used * 100 / va->quota_limit));
+	    "a:archive  q:back"), va->config->name, used, limit,
+	    (unsigned long long)(va->quota_used * 100 / va->quota_limit));
 }
 
 void
@@ -164,8 +165,10 @@ view_quota_draw(struct ui *ui)
 	width = COLS - x - 1;
 	if (lines < 3 || width < 1)
 		return;
+	/* To the right edge: the index below may have used the last
+	 * column. */
 	for (y = 0; y < lines; y++)
-		draw_blank(y, x - 1, width + 1);
+		draw_blank(y, x - 1, COLS - x + 1);
 	attron(theme_attr(THEME_ATTACH_TITLE));
 	line = q->request != 0 && q->nbig == 0 ?
 	    xstrdup(_("The biggest messages: looking...")) :
@@ -237,8 +240,7 @@ quota_delete_reply(struct account *a, struct msg *m, void *arg)
 	if (msg_type(m) == MSG_ERROR) {
 		if (msg_get_u32(m, &code) == MSG_OK &&
 		    msg_get_str(m, &text) == MSG_OK)
-			ui_error(va->ui, _("delete: %s"), text != NULL ? text :
-			    "?");
+			ui_error(va->ui, "%s", text != NULL ? text : "?");
 		free(text);
 	} else if (msg_type(m) == MSG_DONE && va->worker != NULL)
 		quota_ask(va, 0);
@@ -254,6 +256,33 @@ quota_delete_new(struct view_account *va, const char *folder)
 	d->va = va;
 	d->folder = xstrdup(folder);
 	return d;
+}
+
+/* a: the message whole into the local Maildir, then off the server. */
+static void
+quota_archive_confirmed(struct ui *ui, const char *line, void *arg)
+{
+	struct view_quota	*q = &ui->quota;
+	struct view_big		*b;
+	struct msg		*m;
+	size_t			 i = (size_t)(uintptr_t)arg;
+
+	if (!q->active || i >= q->nbig || q->account->worker == NULL)
+		return;
+	if (strcmp(line, "yes") != 0 && strcmp(line, _("yes")) != 0) {
+		ui_message(ui, _("Kept."));
+		return;
+	}
+	b = &q->big[i];
+	m = msg_new(MSG_REQ_ARCHIVE, 0);
+	msg_add_str(m, b->folder);
+	msg_add_u32(m, 1);
+	msg_add_u32(m, b->uid);
+	account_request(q->account->worker, m, quota_delete_reply,
+	    quota_delete_new(q->account, b->folder), 0);
+	ui_message(ui, _("Archiving..."));
+	b->gone = 1;
+	ui->dirty |= VIEW_DIRTY_INDEX;
 }
 
 static void
@@ -328,6 +357,16 @@ view_quota_key(struct ui *ui, int action)
 		label = xasprintf(_("Delete this message for good (frees %s)? "
 		    "Type yes: "), size);
 		prompt_line_start(ui, label, NULL, quota_delete_confirmed,
+		    (void *)(uintptr_t)q->selected);
+		free(label);
+		break;
+	case KEYS_ACTION_ARCHIVE:
+		if (q->nbig == 0 || q->big[q->selected].gone)
+			break;
+		render_size(size, sizeof size, q->big[q->selected].size);
+		label = xasprintf(_("To the local Maildir, off the server "
+		    "(frees %s)? Type yes: "), size);
+		prompt_line_start(ui, label, NULL, quota_archive_confirmed,
 		    (void *)(uintptr_t)q->selected);
 		free(label);
 		break;

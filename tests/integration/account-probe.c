@@ -343,9 +343,10 @@ request(int argc, char **argv)
 		msg_add_u32(m, argv[0][0] == 'm');
 		add_uids(m, argv[3]);
 	} else if ((strcmp(argv[0], "delete") == 0 ||
-	    strcmp(argv[0], "expunge") == 0) && argc > 2) {
+	    strcmp(argv[0], "expunge") == 0 ||
+	    strcmp(argv[0], "archive") == 0) && argc > 2) {
 		m = msg_new(argv[0][0] == 'd' ? MSG_REQ_DELETE :
-		    MSG_REQ_EXPUNGE, 0);
+		    argv[0][0] == 'e' ? MSG_REQ_EXPUNGE : MSG_REQ_ARCHIVE, 0);
 		msg_add_str(m, argv[1]);
 		add_uids(m, argv[2]);
 	} else if (strcmp(argv[0], "folder") == 0 && argc > 2) {
@@ -408,7 +409,7 @@ main(int argc, char **argv)
 		    "commands: list | open FOLDER | sync [FOLDER] | fetch "
 		    "FOLDER UID [SECTION] | save FOLDER UID SECTION PATH | "
 		    "pause MS | wait-changed MS | flags FOLDER +SF-D UIDS | "
-		    "move|copy FOLDER DEST UIDS | delete|expunge FOLDER UIDS "
+		    "move|copy FOLDER DEST UIDS | delete|expunge|archive FOLDER UIDS "
 		    "| folder create|rename|delete|subscribe|unsubscribe NAME "
 		    "[NEW] | quota [N] | search FOLDER PATTERN | append FOLDER "
 		    "+FLAGS FILE\n");

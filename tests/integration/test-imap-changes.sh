@@ -155,10 +155,12 @@ print(d[0].split()[0].decode())")
 		grep -q "ROWS 1 .*subject idle news" <<<"$out" && ok "IDLE: the new row follows" ||
 			fail "no new row: $out"
 		(sleep 2; imap "c.select('INBOX')" "c.uid('STORE', '12', '+FLAGS', '(\$Label1)')") &
-		out=$(run open INBOX + wait-changed 8000)
+		out=$(run open INBOX + wait-changed 8000 + sync INBOX + fetch INBOX 12)
 		wait
 		grep -q "CHANGED INBOX" <<<"$out" && ok "IDLE: a flag change announced" ||
 			fail "IDLE flags: $out"
+		grep -q 'HEADER Keywords: $Label1' <<<"$out" &&
+			ok "the keyword shows with the message" || fail "keywords: $out"
 		(sleep 2; imap "c.select('INBOX')" "c.uid('STORE', '13', '+FLAGS', '(\\\\Deleted)')" "c.expunge()") &
 		out=$(run open INBOX + wait-changed 8000 + sync INBOX)
 		wait
@@ -233,6 +235,36 @@ print(d[0].split()[0].decode())")
 		fail "biggest: $out"
 	grep -m1 "BIG " <<<"$out" | grep -q "attachment [^-]" &&
 		ok "the biggest names its attachment" || fail "big attachment: $out"
+
+	echo "# $profile: archive the biggest into the local Maildir"
+	read -r _ _ bf bu _ <<<"$(grep -m1 "BIG " <<<"$out")"
+	used=$(grep -Eo "QUOTA [0-9]+" <<<"$out" | awk '{print $2}')
+	want=$(imap "c.select('$bf')" "import hashlib
+t, d = c.uid('FETCH', '$bu', '(BODY.PEEK[])')
+print(hashlib.sha256(d[0][1]).hexdigest())")
+	out=$(run archive "$bf" "$bu" + quota 0)
+	grep -q "NOTE 1 message archived to" <<<"$out" && grep -q "VANISHED 1 $bu" <<<"$out" &&
+		ok "archive: done, the row goes" || fail "archive: $out"
+	md=$XDG_DATA_HOME/skua/mail/mail
+	[ "$bf" = INBOX ] || md=$md/.$bf
+	got=$(sha256sum "$md"/cur/* 2>/dev/null | grep -c "^$want ")
+	[ "$got" = 1 ] && ok "archive: the same bytes in the Maildir" ||
+		fail "archive: no file with the message's bytes in $md"
+	[ "$(subject_uid "$bf" "$bu")" = none ] && ok "archive: off the server" ||
+		fail "archive: still on the server"
+	if [ "$profile" = full ]; then
+		now=$(grep -Eo "QUOTA [0-9]+" <<<"$out" | awk '{print $2}')
+		[ -n "$now" ] && [ "$now" -lt "$used" ] &&
+			ok "archive: the quota went down ($used to $now KiB)" ||
+			fail "archive: quota $used to $now"
+	fi
+
+	echo "# $profile: a refused move puts the rows back"
+	out=$(run move INBOX "NoSuchFolder" 20)
+	grep -q "ERROR" <<<"$out" && grep -Eq "FLAGS uid 20 flags" <<<"$out" &&
+		[ "$(subject_uid INBOX 20)" != none ] &&
+		ok "refused: error, the row's flags sent back, the message stays" ||
+		fail "refused move: $out"
 
 	echo "# $profile: append (Sent, Drafts)"
 	printf 'From: skua@example.test\r\nSubject: draftone\r\n\r\nhello\r\n' > "$tmp/draft.eml"

@@ -12,7 +12,8 @@
 #   tui_stop             kill the session (also done on exit)
 #   tui_rig [ARGS...]    a throwaway dovecot in $tmp/rig, populated with
 #                        ARGS (mkcorpus options), stopped on exit; HOME and
-#                        the XDG directories under $tmp (made here)
+#                        the XDG directories under $tmp (made here);
+#                        TUI_RIG_START adds options to its start (--quota)
 #   tui_account [NAME]   print an [account NAME] section (default mail)
 #                        for the rig
 
@@ -113,7 +114,9 @@ tui_rig() {
 	# dovecot's unprivileged processes must reach the rig below (as root).
 	chmod 711 "$tmp"
 	trap tui_rig_cleanup EXIT
-	"$rig" start "$tmp/rig" >/dev/null 2>&1 || tui_fail "the rig did not start"
+	# shellcheck disable=SC2086 # TUI_RIG_START: words for dovecot-rig start
+	"$rig" start "$tmp/rig" ${TUI_RIG_START:-} >/dev/null 2>&1 ||
+		tui_fail "the rig did not start"
 	"$rig" populate "$tmp/rig" "$@" >/dev/null 2>&1 ||
 		tui_fail "the rig was not populated"
 	# shellcheck disable=SC1091
