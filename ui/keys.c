@@ -94,6 +94,8 @@ static const struct {
 	    "messages") },
 	[KEYS_ACTION_ARCHIVE] = { "archive-message", N_("move the message "
 	    "into the account's local Maildir, off the server") },
+	[KEYS_ACTION_CHANGE_FOLDER] = { "change-folder", N_("open a folder "
+	    "typed by name (ACCOUNT/FOLDER for another account)") },
 };
 
 static const struct {
@@ -133,6 +135,7 @@ static const struct {
 	{ KEYS_VIEW_GLOBAL, 'h', KEYS_ACTION_FOCUS_TOGGLE },
 	{ KEYS_VIEW_GLOBAL, 'G' - 64, KEYS_ACTION_CANCEL },
 	{ KEYS_VIEW_GLOBAL, 'G', KEYS_ACTION_FETCH_MAIL },
+	{ KEYS_VIEW_GLOBAL, 'c', KEYS_ACTION_CHANGE_FOLDER },
 	{ KEYS_VIEW_SIDEBAR, '\r', KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_SIDEBAR, '\n', KEYS_ACTION_OPEN },
 	{ KEYS_VIEW_SIDEBAR, KEY_ENTER, KEYS_ACTION_OPEN },

@@ -11,6 +11,7 @@
 #include "core.h"
 #include "keys.h"
 #include "model-folder.h"
+#include "theme.h"
 #include "view.h"
 
 struct prompt_command {
@@ -110,6 +111,24 @@ prompt_command_help(struct ui *ui, const char *argument)
 	(void)argument;
 }
 
+/* :theme NAME: another theme now, without a restart. */
+static void
+prompt_command_theme(struct ui *ui, const char *argument)
+{
+	char	*errors = NULL, *nl;
+
+	if (theme_switch(argument, &errors) != THEME_OK) {
+		/* The first line says it; the rest is in the log. */
+		if (errors != NULL && (nl = strchr(errors, '\n')) != NULL)
+			*nl = '\0';
+		ui_error(ui, "%s", errors != NULL ? errors : argument);
+		free(errors);
+		return;
+	}
+	ui->dirty |= VIEW_DIRTY_ALL;
+	ui_message(ui, _("Theme %s."), argument);
+}
+
 static void
 prompt_command_mkdir(struct ui *ui, const char *argument)
 {
@@ -184,6 +203,7 @@ static const struct prompt_command prompt_commands[] = {
 	{ "sort", N_("ORDER"), 1, prompt_command_sort },
 	{ "subscribe", N_("FOLDER"), 1, prompt_command_subscribe },
 	{ "tag-pattern", N_("PATTERN"), 1, prompt_command_tag },
+	{ "theme", N_("NAME"), 1, prompt_command_theme },
 	{ "unsubscribe", N_("FOLDER"), 1, prompt_command_unsubscribe },
 	{ "untag-pattern", N_("PATTERN"), 1, prompt_command_untag },
 };

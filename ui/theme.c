@@ -75,14 +75,38 @@ theme_list(const char *dir, char **list)
 enum theme_status
 theme_load(const struct config *config, char **errors)
 {
+	return theme_load_name(config != NULL ? config_theme(config) : NULL,
+	    errors);
+}
+
+enum theme_status
+theme_switch(const char *name, char **errors)
+{
+	struct theme_style	 saved[THEME_COUNT];
+	char			*saved_path = theme_path != NULL ?
+				    xstrdup(theme_path) : NULL;
+
+	memcpy(saved, theme_styles, sizeof saved);
+	if (theme_load_name(name, errors) != THEME_OK) {
+		/* What is on the screen stays. */
+		memcpy(theme_styles, saved, sizeof saved);
+		free(theme_path);
+		theme_path = saved_path;
+		return THEME_INVALID;
+	}
+	free(saved_path);
+	theme_start();
+	return THEME_OK;
+}
+
+enum theme_status
+theme_load_name(const char *name, char **errors)
+{
 	enum theme_file_status	 status = THEME_FILE_NOT_FOUND;
-	const char		*name = NULL;
 	char			*dirs[2], *path, *found = NULL, *list = NULL;
 	size_t			 n, i;
 
 	*errors = NULL;
-	if (config != NULL)
-		name = config_theme(config);
 	theme_file_defaults(theme_styles);
 	free(theme_path);
 	theme_path = NULL;

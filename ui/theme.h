@@ -24,6 +24,11 @@ enum theme_status {
  * is no error: the monochrome look is built in.
  */
 enum theme_status theme_load(const struct config *, char **errors);
+/* The same for a theme by name (NULL: the default). */
+enum theme_status theme_load_name(const char *name, char **errors);
+/* Once curses is up: load another theme and use it at once (the caller
+ * redraws everything); on THEME_INVALID the one in use stays. */
+enum theme_status theme_switch(const char *name, char **errors);
 
 /* Once curses is up: colours as the terminal and NO_COLOR allow, and the
  * screen's background. */

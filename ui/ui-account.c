@@ -118,7 +118,7 @@ ui_account_quota(struct view_account *va, struct msg *m)
 		va->quota_warned = 1;
 	} else
 		va->quota_warned = 0;
-	va->ui->dirty |= VIEW_DIRTY_STATUS;
+	va->ui->dirty |= VIEW_DIRTY_STATUS | VIEW_DIRTY_SIDEBAR;
 }
 
 /* MSG_EV_CHANGED: someone else changed the open folder (IDLE): sync it

@@ -422,6 +422,11 @@ ui_action(struct ui *ui, int action)
 	case KEYS_ACTION_QUOTA:
 		view_quota_open(ui);
 		break;
+	case KEYS_ACTION_CHANGE_FOLDER:
+		if (ui->pager.active)
+			view_pager_close(ui);
+		view_index_change_open_start(ui);
+		break;
 	case KEYS_ACTION_NONE:
 	case KEYS_ACTION_COUNT:
 		break;

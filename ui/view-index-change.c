@@ -443,6 +443,57 @@ view_index_change_key(struct ui *ui, int action)
 	return 1;
 }
 
+static struct view_account *index_change_account(struct ui *);
+
+/* change-folder's answer: FOLDER of the open (or the sidebar's) account,
+ * or ACCOUNT/FOLDER. */
+static void
+index_change_open_entered(struct ui *ui, const char *line, void *arg)
+{
+	struct view_account		*va = NULL;
+	const struct view_folder	*f = NULL;
+	const char			*slash = strchr(line, '/');
+	size_t				 i;
+
+	if (*line == '\0')
+		return;
+	if (slash != NULL) {
+		for (i = 0; i < ui->naccounts; i++) {
+			if (strlen(ui->accounts[i].config->name) ==
+			    (size_t)(slash - line) && strncmp(line,
+			    ui->accounts[i].config->name, (size_t)(slash -
+			    line)) == 0)
+				va = &ui->accounts[i];
+		}
+		if (va != NULL && (f = index_change_folder(va, slash + 1)) ==
+		    NULL) {
+			ui_error(ui, _("No folder %s in %s."), slash + 1,
+			    va->config->name);
+			return;
+		}
+	}
+	if (f == NULL) {
+		va = index_change_account(ui);
+		if (va == NULL || (f = index_change_folder(va, line)) == NULL) {
+			ui_error(ui, _("No folder %s (:mkdir makes one)."),
+			    line);
+			return;
+		}
+	}
+	free(ui->sidebar_folder);
+	ui->sidebar_folder = xstrdup(f->name);
+	ui->sidebar_account = (size_t)(va - ui->accounts);
+	ui_account_open(ui, va, f);
+	(void)arg;
+}
+
+void
+view_index_change_open_start(struct ui *ui)
+{
+	prompt_line_start(ui, _("Open folder: "), NULL,
+	    index_change_open_entered, NULL);
+}
+
 /* Replies to a folder change: the new list comes as folder events. */
 static void
 index_change_folder_reply(struct account *a, struct msg *m, void *arg)

@@ -401,6 +401,21 @@ sidebar_counts(struct ui *ui, struct view_account *va,
 	return unseen;
 }
 
+/* "[###   ] 45%": eight cells of use, then the share. */
+static void
+sidebar_gauge(char *buf, size_t size, uint64_t used, uint64_t limit)
+{
+	char		 bar[9];
+	uint64_t	 pct = used * 100 / limit;
+	size_t		 i, full = (size_t)(used * 8 / limit);
+
+	for (i = 0; i < 8; i++)
+		bar[i] = i < full ? '#' : ' ';
+	bar[8] = '\0';
+	snprintf(buf, size, "[%s] %llu%%", bar, (unsigned long long)
+	    (pct > 999 ? 999 : pct));
+}
+
 static void
 sidebar_draw_entry(struct ui *ui, const struct sidebar_entry *e, int y,
     int width, int cursor)
@@ -428,6 +443,16 @@ sidebar_draw_entry(struct ui *ui, const struct sidebar_entry *e, int y,
 			attrset(theme_over(attr, THEME_SIDEBAR_OFFLINE));
 			right = draw_columns(_("offline"));
 			draw_text(y, width - right - 1, right, _("offline"));
+			attrset(attr);
+		} else if (va->quota_limit > 0) {
+			/* The quota gauge: a full mailbox bounces mail, so
+			 * from 90% it takes the warning's colour. */
+			sidebar_gauge(counts, sizeof counts, va->quota_used,
+			    va->quota_limit);
+			if (va->quota_used * 100 >= va->quota_limit * 90)
+				attrset(theme_over(attr, THEME_SIDEBAR_OFFLINE));
+			right = draw_columns(counts);
+			draw_text(y, width - right - 1, right, counts);
 			attrset(attr);
 		}
 		draw_text(y, 1, width - 2 - (right ? right + 1 : 0),

@@ -303,6 +303,8 @@ int	view_index_change_apply(struct ui *, int action, const uint32_t *uids,
 	    size_t n);
 void	view_index_change_folder(struct ui *, uint32_t op, const char *name,
 	    const char *newname);
+/* change-folder (c): ask for a folder by name, then open it. */
+void	view_index_change_open_start(struct ui *);
 
 /* view-sidebar.c */
 void	view_sidebar_folder_update(struct view_account *,

@@ -2,9 +2,9 @@
 # test-day: a user's day in one sitting of the real skua on the rig's
 # dovecot, each step checked on the screen: start, the sidebar, open a
 # folder, move, read a message, list and save its attachment (digest
-# checked), search, limit, tag, change folder, resize to 80x24 and back,
-# a binding from the config, suspend and resume, then the light theme.
-# (Deleting is the IMAP changes issue's; it is not walked here yet.)
+# checked), search, limit, tag and delete, change folder (by name and in
+# the sidebar), resize to 80x24 and back, a binding from the config,
+# suspend and resume, then the light theme.
 set -euo pipefail
 . "$(dirname "$0")/tui.sh"
 
@@ -79,9 +79,20 @@ tui_keys t t
 tui_wait "2 tagged]" 5
 step "limit set and cleared, two messages tagged"
 
-# Another folder, then back.
+# ;d: the two tagged go to the Trash.
+tui_keys '\;' d
+tui_wait "[298 messages" 10
+step "the tagged messages deleted (to the Trash)"
+
+# Another folder by name (c), then Sent from the sidebar.
+tui_keys c
+tui_wait "Open folder:"
+tui_keys -l "Trash"
+tui_keys Enter
+tui_wait "mail/Trash" 10
+step "changed to Trash with c"
 tui_keys Tab
-tui_keys j
+tui_keys k k k k
 sleep 0.3
 tui_keys Enter
 tui_wait "mail/Sent" 10

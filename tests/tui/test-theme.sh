@@ -1,14 +1,14 @@
 #!/bin/bash
 # test-theme: colour themes in the real skua against the throwaway dovecot.
-# skua is started with each shipped theme in turn (switching theme is a
-# restart with another theme line): the screen comes up, a folder and a
-# message open, and tmux's record of the cells shows default and light in
-# 256 colours, 16 in the basic ones only and mono in none, with the cursor
-# in reverse video in all. TERM=vt100 and NO_COLOR=1 give no colours and a
-# usable screen; an empty NO_COLOR is ignored (no-color.org). A theme of
-# one's own in ~/.config/skua/themes is found first; a theme file with a
-# bad line stops skua with FILE:LINE and status 1, an unknown theme name
-# says where skua looked.
+# skua is started with each shipped theme in turn: the screen comes up, a
+# folder and a message open, and tmux's record of the cells shows default
+# and light in 256 colours, 16 in the basic ones only and mono in none, with
+# the cursor in reverse video in all. TERM=vt100 and NO_COLOR=1 give no
+# colours and a usable screen; an empty NO_COLOR is ignored (no-color.org).
+# A theme of one's own in ~/.config/skua/themes is found first; a theme
+# file with a bad line stops skua with FILE:LINE and status 1, an unknown
+# theme name says where skua looked. :theme NAME switches while skua runs,
+# and an unknown name keeps the look.
 set -euo pipefail
 . "$(dirname "$0")/tui.sh"
 
@@ -248,4 +248,24 @@ for want in "theme 'nosuch' not found" "$XDG_CONFIG_HOME/skua/themes" \
 		tui_fail "unknown theme: no '$want' in: $(cat "$tmp/err")"
 done
 echo "ok: an unknown theme says where skua looked"
+
+# --- :theme switches while skua runs ---------------------------------------
+write_config mono
+restart env TERM=xterm-256color "$SKUA"
+tui_wait "Lists" 20
+screen_escaped > "$tmp/switch.before"
+[ "$(colours "$tmp/switch.before")" = "none reverse" ] ||
+	tui_fail "mono before the switch: $(colours "$tmp/switch.before")"
+tui_keys : "theme default" Enter
+tui_wait "Theme default."
+screen_escaped > "$tmp/switch.after"
+[ "$(colours "$tmp/switch.after")" = "256 reverse" ] ||
+	tui_fail "after :theme default: $(colours "$tmp/switch.after")"
+tui_keys : "theme nosuch" Enter
+tui_wait "theme 'nosuch' not found"
+screen_escaped > "$tmp/switch.kept"
+[ "$(colours "$tmp/switch.kept")" = "256 reverse" ] ||
+	tui_fail "an unknown theme changed the look"
+quit "switch"
+echo "ok: :theme switches at once; an unknown one keeps the look"
 echo "PASS: themes"
