@@ -401,19 +401,27 @@ sidebar_counts(struct ui *ui, struct view_account *va,
 	return unseen;
 }
 
-/* "[###   ] 45%": eight cells of use, then the share. */
-static void
-sidebar_gauge(char *buf, size_t size, uint64_t used, uint64_t limit)
+/* "[###   ] 45%": eight cells of use, then the share; only the share
+ * where that is all that fits in room columns beside the account's name
+ * (which always shows). 0 when not even that fits. */
+static int
+sidebar_gauge(char *buf, size_t size, uint64_t used, uint64_t limit,
+    int room)
 {
 	char		 bar[9];
 	uint64_t	 pct = used * 100 / limit;
 	size_t		 i, full = (size_t)(used * 8 / limit);
 
+	if (pct > 999)
+		pct = 999;
 	for (i = 0; i < 8; i++)
 		bar[i] = i < full ? '#' : ' ';
 	bar[8] = '\0';
-	snprintf(buf, size, "[%s] %llu%%", bar, (unsigned long long)
-	    (pct > 999 ? 999 : pct));
+	snprintf(buf, size, "[%s] %llu%%", bar, (unsigned long long)pct);
+	if (draw_columns(buf) <= room)
+		return 1;
+	snprintf(buf, size, "%llu%%", (unsigned long long)pct);
+	return draw_columns(buf) <= room;
 }
 
 static void
@@ -444,11 +452,12 @@ sidebar_draw_entry(struct ui *ui, const struct sidebar_entry *e, int y,
 			right = draw_columns(_("offline"));
 			draw_text(y, width - right - 1, right, _("offline"));
 			attrset(attr);
-		} else if (va->quota_limit > 0) {
+		} else if (va->quota_limit > 0 &&
+		    sidebar_gauge(counts, sizeof counts, va->quota_used,
+		    va->quota_limit, width - 3 -
+		    draw_columns(va->config->name))) {
 			/* The quota gauge: a full mailbox bounces mail, so
 			 * from 90% it takes the warning's colour. */
-			sidebar_gauge(counts, sizeof counts, va->quota_used,
-			    va->quota_limit);
 			if (va->quota_used * 100 >= va->quota_limit * 90)
 				attrset(theme_over(attr, THEME_SIDEBAR_OFFLINE));
 			right = draw_columns(counts);
