@@ -626,12 +626,6 @@ maildir_backend_refresh(struct maildir_backend *b, struct backend_ctx *ctx,
 		if (cmp > 0) {
 			gone[ngone++] = rows[j].m.uid;
 			maildir_backend_forget(b, folder, rows[j].indexed);
-			/* The indexer may have taken a newer name not yet
-			 * recorded (a flag change just before): forget that
-			 * too; forgetting a name notmuch lacks is harmless. */
-			if (rows[j].indexed == NULL ||
-			    strcmp(rows[j].indexed, rows[j].file) != 0)
-				maildir_backend_forget(b, folder, rows[j].file);
 			j++;
 			continue;
 		}
