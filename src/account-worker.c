@@ -12,6 +12,8 @@
 #include "log.h"
 #include "msg.h"
 #include "render.h"
+#include "send.h"
+#include "store-mirror.h"
 #include "xmalloc.h"
 
 struct backend_ctx {
@@ -298,6 +300,102 @@ account_worker_uids(struct msg *m, uint32_t **uids, size_t *n)
 	return 0;
 }
 
+/* A request's recipients: u32 n (1 to BACKEND_MAX_UIDS), then n strings.
+ * -1 when malformed; what was read is in *rcpts either way. */
+static int
+account_worker_rcpts(struct msg *m, char ***rcpts, size_t *n)
+{
+	uint32_t	count, i;
+
+	if (msg_get_u32(m, &count) != MSG_OK || count == 0 ||
+	    count > BACKEND_MAX_UIDS)
+		return -1;
+	*rcpts = xcalloc(count, sizeof **rcpts);
+	for (i = 0; i < count; i++) {
+		if (msg_get_str(m, &(*rcpts)[i]) != MSG_OK ||
+		    (*rcpts)[i] == NULL)
+			return -1;
+		*n = i + 1;
+	}
+	return 0;
+}
+
+/* The copy of a sent message in an IMAP Sent folder: the backend's
+ * append, opening the backend first if no request has yet. */
+static enum backend_status
+account_worker_save_sent(void *arg, struct backend_ctx *ctx,
+    const char *folder, const char *data, size_t len, char **error)
+{
+	const struct backend	*b = ctx->backend;
+	enum backend_status	 status = BACKEND_OK;
+	uint32_t		 uid;
+
+	(void)arg;
+	if (b->append == NULL)
+		return BACKEND_UNSUPPORTED;
+	if (!ctx->opened) {
+		if (b->open != NULL)
+			status = b->open(ctx, ctx->account, &ctx->state,
+			    error);
+		if (status != BACKEND_OK && status != BACKEND_OFFLINE)
+			return status;
+		ctx->opened = 1;
+	}
+	return b->append(ctx->state, ctx, folder, STORE_FLAG_SEEN, data, len,
+	    &uid, error);
+}
+
+/* Sending and the outbox: the same for every account kind (send.c), so
+ * served here and not by the backend. */
+static void
+account_worker_send_request(struct backend_ctx *ctx, struct msg *m)
+{
+	enum backend_status	 status = BACKEND_ERROR;
+	const void		*data = NULL;
+	char			*sent = NULL, *sender = NULL, *error = NULL;
+	char			**rcpts = NULL;
+	size_t			 n = 0, len = 0, i;
+	int			 ok;
+
+	switch (msg_type(m)) {
+	case MSG_REQ_SEND:
+		ok = msg_get_str(m, &sent) == MSG_OK &&
+		    msg_get_str(m, &sender) == MSG_OK &&
+		    account_worker_rcpts(m, &rcpts, &n) == 0 &&
+		    msg_get_bytes(m, &data, &len) == MSG_OK &&
+		    msg_end(m) == MSG_OK;
+		if (!ok) {
+			account_worker_malformed(ctx, m);
+			goto out;
+		}
+		status = send_submit(ctx, ctx->account, sender,
+		    rcpts, n, sent != NULL ? sent : "", data, len,
+		    account_worker_save_sent, NULL, &error);
+		break;
+	case MSG_REQ_OUTBOX_FLUSH:
+	case MSG_REQ_OUTBOX_LIST:
+		if (msg_end(m) != MSG_OK) {
+			account_worker_malformed(ctx, m);
+			goto out;
+		}
+		status = msg_type(m) == MSG_REQ_OUTBOX_FLUSH ?
+		    send_flush(ctx, ctx->account, account_worker_save_sent,
+		    NULL, &error) : send_outbox_list(ctx, ctx->account,
+		    &error);
+		break;
+	default:
+		break;
+	}
+	account_worker_final(ctx, status, error, "send");
+out:
+	free(sent);
+	free(sender);
+	for (i = 0; i < n; i++)
+		free(rcpts[i]);
+	free(rcpts);
+	free(error);
+}
+
 /* Serve one request: read its fields, open the backend if needed, call the
  * operation, send the final reply. */
 static void
@@ -323,6 +421,11 @@ account_worker_serve(struct backend_ctx *ctx, struct msg *m)
 	    account_worker_name(ctx), ctx->id, (unsigned)type);
 
 	switch (type) {
+	case MSG_REQ_SEND:
+	case MSG_REQ_OUTBOX_FLUSH:
+	case MSG_REQ_OUTBOX_LIST:
+		account_worker_send_request(ctx, m);
+		goto out;
 	case MSG_REQ_HELLO:
 		ok = msg_get_str(m, &folder) == MSG_OK;
 		op = "hello";

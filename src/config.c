@@ -308,6 +308,13 @@ config_account_free(struct config_account *a)
 	free(a->tls_ca_file);
 	free(a->tls_fingerprint);
 	free(a->maildir);
+	free(a->from);
+	free(a->alternates);
+	free(a->smtp_host);
+	free(a->smtp_user);
+	free(a->smtp_password_command);
+	free(a->sendmail_command);
+	free(a->signature);
 	free(a);
 }
 
@@ -330,6 +337,22 @@ config_account_pop3(struct config_parser *p, struct config_account *a)
 		    "pop3_delete_when_deleted_locally"), a->name);
 	if (a->pop3_delete == -1)
 		a->pop3_delete = !later;
+}
+
+/* The sending options' defaults: the identity and the SMTP login come from
+ * the account's own, so one user and password_command serve both. */
+static void
+config_account_send(struct config_account *a)
+{
+	if (a->from == NULL && a->user != NULL && strchr(a->user, '@') != NULL)
+		a->from = xstrdup(a->user);
+	if (a->smtp_user == NULL && a->user != NULL)
+		a->smtp_user = xstrdup(a->user);
+	if (a->smtp_password_command == NULL && a->password_command != NULL)
+		a->smtp_password_command = xstrdup(a->password_command);
+	if (a->smtp_port == 0)
+		a->smtp_port = a->smtp_tls == CONFIG_TLS_IMPLICIT ? 465 :
+		    a->smtp_tls == CONFIG_TLS_STARTTLS ? 587 : 25;
 }
 
 /* Check a finished account section and fill in defaults. */
@@ -360,6 +383,7 @@ config_account_finish(struct config_parser *p)
 		config_error(p, _("account %s: set password or "
 		    "password_command, not both"), a->name);
 	config_account_pop3(p, a);
+	config_account_send(a);
 	p->line = saved;
 	p->account = NULL;
 }
@@ -403,6 +427,8 @@ config_section(struct config_parser *p, char *text)
 		p->account->delete_to_trash = 1;
 		p->account->idle = 1;
 		p->account->pop3_delete = -1;	/* config_account_finish */
+		p->account->smtp_tls = CONFIG_TLS_STARTTLS;
+		p->account->save_sent = 1;
 		p->account->line = p->line;
 		c->accounts = xreallocarray(c->accounts, c->naccounts + 1,
 		    sizeof *c->accounts);

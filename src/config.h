@@ -56,6 +56,19 @@ struct config_account {
 	int			 delete_to_trash;	/* d moves to Trash;
 							   0: marks */
 	int			 idle;		/* IMAP IDLE on the open folder */
+	/* Sending. */
+	char			*from;		/* "Name <addr>"; default: user
+						   if it has an '@' */
+	char			*alternates;	/* more addresses, spaces */
+	char			*smtp_host;
+	int			 smtp_port;	/* filled from smtp_tls */
+	enum config_tls		 smtp_tls;	/* default starttls */
+	char			*smtp_user;	/* default: user */
+	char			*smtp_password_command;	/* default:
+						   password_command */
+	char			*sendmail_command;	/* instead of SMTP */
+	int			 save_sent;	/* a copy in Sent: 1 or 0 */
+	char			*signature;	/* a file, or NULL */
 	int			 line;		/* where the section starts */
 };
 

@@ -44,6 +44,13 @@ enum msg_type {
 				   DONE carries u32 uid (0: unknown) */
 	MSG_REQ_ARCHIVE,	/* str folder, u32 n, n × u32 uid: into
 				   the local Maildir, then off the server */
+	MSG_REQ_SEND,		/* str sent folder ("": none; POP3: the
+				   local Sent), str sender ("": from's
+				   address), u32 n, n × str recipient,
+				   bytes message: queued in the outbox,
+				   then sent (src/send.h) */
+	MSG_REQ_OUTBOX_FLUSH,	/* (none): send the outbox again */
+	MSG_REQ_OUTBOX_LIST,	/* (none): MSG_EV_OUTBOX for each */
 
 	/* Events. */
 	MSG_EV_FOLDER = 64,	/* one folder's description */
@@ -66,6 +73,9 @@ enum msg_type {
 	MSG_EV_BIG,		/* str folder, u32 uid, u32 size, str from,
 				   str subject, str largest attachment,
 				   u64 its size */
+	MSG_EV_OUTBOX,		/* str id, str subject, str recipients
+				   (", "), u32 failed attempts, str the
+				   last error ("": none) */
 
 	/* Final replies. */
 	MSG_DONE = 128,		/* (request specific, often none) */

@@ -1,6 +1,6 @@
 /* account-probe: a test driver for the account layer: start one account's
- * worker from a config file, post one request (list, open FOLDER or sync
- * FOLDER), and print every event and the final reply, one per line.
+ * worker from a config file, post requests (list, open FOLDER, sync
+ * FOLDER, send FILE RCPT..., ...), and print every event and the final reply, one per line.
  * Exit 0 when the final reply is DONE, 1 otherwise, 2 on usage. */
 #include "auto-config.h"
 
@@ -25,6 +25,7 @@ static int	 finished, result = 1, changed;
 static const char *trust_answer = "no";
 static const char *confirm_answer = "n";
 static int	 every_row;	/* -r: a ROW line per row too */
+static const char *sent_folder = "Sent";	/* -s: send's copy */
 
 static long
 elapsed_ms(void)
@@ -183,6 +184,21 @@ reply(struct account *a, struct msg *m, void *arg)
 			free(type);
 		}
 		break;
+	case MSG_EV_OUTBOX: {
+		char	*id = NULL, *subject = NULL, *to = NULL;
+
+		msg_get_str(m, &id);
+		msg_get_str(m, &subject);
+		msg_get_str(m, &to);
+		msg_get_u32(m, &n);
+		msg_get_str(m, &text);
+		printf("OUTBOX %s subject %s to %s attempts %u error %s", id,
+		    subject, to, n, text);
+		free(id);
+		free(subject);
+		free(to);
+		break;
+	}
 	case MSG_EV_PROGRESS:
 		msg_get_u64(m, &done);
 		msg_get_u64(m, &total);
@@ -372,7 +388,28 @@ request(int argc, char **argv)
 		msg_add_u32(m, flag_bits(argv[2], '+'));
 		msg_add_bytes(m, data, len);
 		free(data);
-	} else if (strcmp(argv[0], "search") == 0 && argc > 2) {
+	} else if (strcmp(argv[0], "send") == 0 && argc > 2) {
+		/* FILE is the message as built; the sender is the
+		 * account's from. */
+		char	*data;
+		size_t	 len;
+		int	 i;
+
+		if ((data = read_file(argv[1], &len)) == NULL)
+			return NULL;
+		m = msg_new(MSG_REQ_SEND, 0);
+		msg_add_str(m, sent_folder);
+		msg_add_str(m, "");
+		msg_add_u32(m, (uint32_t)(argc - 2));
+		for (i = 2; i < argc; i++)
+			msg_add_str(m, argv[i]);
+		msg_add_bytes(m, data, len);
+		free(data);
+	} else if (strcmp(argv[0], "outbox-flush") == 0)
+		m = msg_new(MSG_REQ_OUTBOX_FLUSH, 0);
+	else if (strcmp(argv[0], "outbox-list") == 0)
+		m = msg_new(MSG_REQ_OUTBOX_LIST, 0);
+	else if (strcmp(argv[0], "search") == 0 && argc > 2) {
 		m = msg_new(MSG_REQ_SEARCH, 0);
 		msg_add_str(m, argv[1]);
 		msg_add_str(m, argv[2]);
@@ -391,9 +428,11 @@ main(int argc, char **argv)
 	char				*errors = NULL;
 	int				 ch, t;
 
-	while ((ch = getopt(argc, argv, "+rt:y")) != -1) {
+	while ((ch = getopt(argc, argv, "+rs:t:y")) != -1) {
 		if (ch == 'r')
 			every_row = 1;
+		else if (ch == 's')
+			sent_folder = optarg;
 		else if (ch == 't')
 			trust_answer = optarg;
 		else if (ch == 'y')
@@ -404,15 +443,17 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 3) {
-		fprintf(stderr, "usage: account-probe [-ry] [-t once|always|no] "
-		    "config account COMMAND [+ COMMAND...]\n"
+		fprintf(stderr, "usage: account-probe [-ry] [-s SENT] "
+		    "[-t once|always|no] config account COMMAND "
+		    "[+ COMMAND...]\n"
 		    "commands: list | open FOLDER | sync [FOLDER] | fetch "
 		    "FOLDER UID [SECTION] | save FOLDER UID SECTION PATH | "
 		    "pause MS | wait-changed MS | flags FOLDER +SF-D UIDS | "
 		    "move|copy FOLDER DEST UIDS | delete|expunge|archive FOLDER UIDS "
 		    "| folder create|rename|delete|subscribe|unsubscribe NAME "
 		    "[NEW] | quota [N] | search FOLDER PATTERN | append FOLDER "
-		    "+FLAGS FILE\n");
+		    "+FLAGS FILE | send FILE RCPT... | outbox-flush | "
+		    "outbox-list\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);

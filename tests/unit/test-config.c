@@ -123,6 +123,68 @@ test_default_ports(void **state)
 	config_free(c);
 }
 
+/* The sending options: defaults from the account's own, and as set. */
+static void
+test_send_options(void **state)
+{
+	const struct config_account	*a;
+	struct config			*c;
+	char				*errors;
+
+	errors = parse("[account a]\nprotocol=imap\nhost=h\n"
+	    "user=jane@example.org\npassword_command=pass a\n"
+	    "[account b]\nprotocol=pop3\nhost=h\nuser=jane\n"
+	    "from = Jane <jane@example.net>\nalternates = j@x.org k@y.org\n"
+	    "smtp_host = smtp.example.net\nsmtp_tls = implicit\n"
+	    "smtp_user = jane@example.net\nsmtp_password_command = pass s\n"
+	    "save_sent = no\nsignature = ~/.signature\n"
+	    "[account c]\nprotocol=imap\nhost=h\nuser=u\nsmtp_tls=none\n"
+	    "sendmail_command = /usr/sbin/sendmail -oi\n"
+	    "[account d]\nprotocol=imap\nhost=h\nuser=u\nsmtp_port=2525\n",
+	    &c);
+	assert_null(errors);
+	a = config_account(c, 0);
+	assert_string_equal(a->from, "jane@example.org");
+	assert_null(a->alternates);
+	assert_null(a->smtp_host);
+	assert_int_equal(a->smtp_tls, CONFIG_TLS_STARTTLS);
+	assert_int_equal(a->smtp_port, 587);
+	assert_string_equal(a->smtp_user, "jane@example.org");
+	assert_string_equal(a->smtp_password_command, "pass a");
+	assert_null(a->sendmail_command);
+	assert_int_equal(a->save_sent, 1);
+	assert_null(a->signature);
+	a = config_account(c, 1);
+	assert_string_equal(a->from, "Jane <jane@example.net>");
+	assert_string_equal(a->alternates, "j@x.org k@y.org");
+	assert_string_equal(a->smtp_host, "smtp.example.net");
+	assert_int_equal(a->smtp_tls, CONFIG_TLS_IMPLICIT);
+	assert_int_equal(a->smtp_port, 465);
+	assert_string_equal(a->smtp_user, "jane@example.net");
+	assert_string_equal(a->smtp_password_command, "pass s");
+	assert_int_equal(a->save_sent, 0);
+	assert_string_equal(a->signature, "~/.signature");
+	a = config_account(c, 2);
+	assert_null(a->from);		/* "u" is not an address */
+	assert_int_equal(a->smtp_port, 25);
+	assert_null(a->smtp_password_command);
+	assert_string_equal(a->sendmail_command, "/usr/sbin/sendmail -oi");
+	assert_int_equal(config_account(c, 3)->smtp_port, 2525);
+	config_free(c);
+
+	assert_refused("[account a]\nprotocol=imap\nhost=h\nuser=u\n"
+	    "smtp_tls = ssl\n", "test.conf:5: smtp_tls: 'ssl' is not one of "
+	    "implicit, starttls or none");
+	assert_refused("[account a]\nprotocol=imap\nhost=h\nuser=u\n"
+	    "save_sent = maybe\n", "test.conf:5: save_sent: 'maybe' is not "
+	    "yes or no");
+	assert_refused("[account a]\nprotocol=imap\nhost=h\nuser=u\n"
+	    "smtp_port = 0\n", "test.conf:5: smtp_port: '0' is not a port "
+	    "number from 1 to 65535");
+	assert_refused("smtp_host = x\n", "test.conf:1: smtp_host");
+	(void)state;
+}
+
 static void
 test_empty(void **state)
 {
@@ -491,6 +553,7 @@ main(void)
 		cmocka_unit_test(test_load_and_password_warning),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_example_parses),
+		cmocka_unit_test(test_send_options),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_names),
 	};
