@@ -97,12 +97,17 @@ ui_signals_stop(void)
 	ui_signal_pipe[0] = ui_signal_pipe[1] = -1;
 }
 
-/* The message line's text until the next key; replaces the last one. */
+/* The message line's text until the next key; replaces the last one,
+ * unless that is an error and no key has come since. */
 void
 ui_message(struct ui *ui, const char *fmt, ...)
 {
 	va_list	ap;
 
+	/* An error stays until a key: news arriving after it (a sync's
+	 * progress) must not wipe it before the user has read it. */
+	if (ui->message != NULL && ui->message_error)
+		return;
 	free(ui->message);
 	va_start(ap, fmt);
 	ui->message = xvasprintf(fmt, ap);

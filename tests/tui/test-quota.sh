@@ -52,6 +52,7 @@ echo "ok: status bar and warning at $pct%"
 
 tui_keys : "quota" Enter
 tui_wait "biggest message"
+tui_wait "($pct%)"
 tui_wait "d:delete for good"
 tui_wait "INBOX  "
 tui_keys a
@@ -67,7 +68,8 @@ for i in $(seq 1 100); do
 done
 [ "$found" = 1 ] || tui_fail "the archived message is not in the Maildir"
 echo "ok: the same bytes in the local Maildir"
-tui_wait_gone "quota $pct%" 10
+tui_wait_gone "($pct%)" 10
+tui_wait "quota " 1
 echo "ok: the quota's use went down"
 tui_keys q
 tui_wait_gone "biggest message"
