@@ -51,6 +51,11 @@ enum msg_type {
 				   then sent (src/send.h) */
 	MSG_REQ_OUTBOX_FLUSH,	/* (none): send the outbox again */
 	MSG_REQ_OUTBOX_LIST,	/* (none): MSG_EV_OUTBOX for each */
+	MSG_REQ_ADDRESSES,	/* str prefix, u32 limit: MSG_EV_ADDRESS
+				   for each match, best first */
+	MSG_REQ_DRAFT,		/* str folder, u32 uid, u32 kind
+				   (DRAFT_*, src/draft.h): DONE carries
+				   str editor text */
 
 	/* Events. */
 	MSG_EV_FOLDER = 64,	/* one folder's description */
@@ -76,6 +81,7 @@ enum msg_type {
 	MSG_EV_OUTBOX,		/* str id, str subject, str recipients
 				   (", "), u32 failed attempts, str the
 				   last error ("": none) */
+	MSG_EV_ADDRESS,		/* str "Name <addr>" (or a bare address) */
 
 	/* Final replies. */
 	MSG_DONE = 128,		/* (request specific, often none) */
