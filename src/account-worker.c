@@ -354,8 +354,9 @@ account_worker_send_request(struct backend_ctx *ctx, struct msg *m)
 	const void		*data = NULL;
 	char			*sent = NULL, *sender = NULL, *error = NULL;
 	char			**rcpts = NULL;
+	struct msg		*reply;
 	size_t			 n = 0, len = 0, i;
-	int			 ok;
+	int			 ok, kept = 0;
 
 	switch (msg_type(m)) {
 	case MSG_REQ_SEND:
@@ -370,7 +371,15 @@ account_worker_send_request(struct backend_ctx *ctx, struct msg *m)
 		}
 		status = send_submit(ctx, ctx->account, sender,
 		    rcpts, n, sent != NULL ? sent : "", data, len,
-		    account_worker_save_sent, NULL, &error);
+		    account_worker_save_sent, NULL, &kept, &error);
+		if (status == BACKEND_ERROR && kept) {
+			/* The UI may let go of it: the outbox has it. */
+			reply = msg_new(MSG_ERROR, ctx->id);
+			msg_add_u32(reply, MSG_CODE_KEPT);
+			msg_add_str(reply, error != NULL ? error : "");
+			account_worker_send(ctx, reply);
+			goto out;
+		}
 		break;
 	case MSG_REQ_OUTBOX_FLUSH:
 	case MSG_REQ_OUTBOX_LIST:

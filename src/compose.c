@@ -1309,6 +1309,8 @@ compose_build(const struct compose *c, const struct compose_build_opts *opts,
 	compose_header_list(&b, "From", &c->from);
 	compose_header_list(&b, "To", &c->to);
 	compose_header_list(&b, "Cc", &c->cc);
+	if (opts->keep_bcc)
+		compose_header_list(&b, "Bcc", &c->bcc);
 	compose_header_list(&b, "Reply-To", &c->reply_to);
 	if (c->subject != NULL)
 		compose_header_text(&b, "Subject", c->subject);

@@ -53,11 +53,12 @@ struct compose_build_opts {
 	const char	*domain;	/* Message-ID's right side; NULL: the
 					   From address's domain */
 	int		 allow_8bit;	/* the server has 8BITMIME */
+	int		 keep_bcc;	/* a draft to resume: Bcc stays */
 };
 
 /*
  * The message as RFC 5322 bytes with CRLF line ends: Date, Message-ID and
- * MIME-Version added, Bcc left out, non-ASCII header words as RFC 2047,
+ * MIME-Version added, Bcc left out (unless keep_bcc), non-ASCII header words as RFC 2047,
  * lines folded under 78 columns; the text as text/plain; charset=utf-8
  * (7bit, 8bit or quoted-printable as it needs); attachments as base64
  * parts of multipart/mixed. On 0 *out (caller frees) holds *len bytes;

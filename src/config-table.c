@@ -48,6 +48,8 @@ const struct config_table_key config_table_keys[] = {
 	  GLOBAL(pager_headers), NULL, 0, 0, N_("a list of header names") },
 	{ CONFIG_TABLE_GLOBAL, "url_command", CONFIG_TABLE_STRING,
 	  GLOBAL(url_command), NULL, 0, 0, N_("a shell command") },
+	{ CONFIG_TABLE_GLOBAL, "editor", CONFIG_TABLE_STRING,
+	  GLOBAL(editor), NULL, 0, 0, N_("a shell command") },
 
 	{ CONFIG_TABLE_ACCOUNT, "protocol", CONFIG_TABLE_ENUM,
 	  ACCOUNT(protocol), config_table_protocols, 0, 0, NULL },

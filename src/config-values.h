@@ -13,6 +13,7 @@ struct config_values {
 	char	*theme;		/* NULL: default */
 	char	*pager_headers;	/* NULL: the default */
 	char	*url_command;	/* NULL: none, show the URL */
+	char	*editor;	/* NULL: $VISUAL, $EDITOR, vi */
 };
 
 #endif

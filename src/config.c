@@ -672,6 +672,7 @@ config_free(struct config *c)
 	free(c->values.theme);
 	free(c->values.pager_headers);
 	free(c->values.url_command);
+	free(c->values.editor);
 	free(c->file);
 	free(c);
 }
@@ -779,6 +780,12 @@ const char *
 config_url_command(const struct config *c)
 {
 	return c->values.url_command;
+}
+
+const char *
+config_editor(const struct config *c)
+{
+	return c->values.editor;
 }
 
 const char *

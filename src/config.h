@@ -130,6 +130,9 @@ const char		*config_pager_headers(const struct config *);
 /* The command that opens a URL from the pager's URL list, %s the URL
  * (NULL: none; the URL is shown to be copied); borrowed. */
 const char		*config_url_command(const struct config *);
+/* The editor for writing mail (a shell command, the file appended), or
+ * NULL for $VISUAL, $EDITOR, vi. */
+const char		*config_editor(const struct config *);
 
 const char		*config_protocol_name(enum config_protocol);
 const char		*config_tls_name(enum config_tls);

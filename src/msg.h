@@ -96,6 +96,8 @@ enum msg_error_code {
 	MSG_CODE_REQUEST,	/* the worker could not read the request */
 	MSG_CODE_WORKER,	/* the worker died; made up by the UI side */
 	MSG_CODE_TIMEOUT,	/* the worker stalled, was killed (UI side) */
+	MSG_CODE_KEPT,		/* MSG_REQ_SEND: not sent, but safe in the
+				   outbox, to be retried */
 };
 
 enum msg_status {

@@ -261,12 +261,14 @@ enum backend_status
 send_submit(struct backend_ctx *ctx, const struct config_account *a,
     const char *sender, char * const *rcpts, size_t n, const char *sent,
     const char *data, size_t len, send_save_cb save, void *arg,
-    char **error)
+    int *kept, char **error)
 {
 	enum smtp_send_status	 status;
 	struct outbox		*ob;
 	struct outbox_entry	*e = NULL;
 	char			*id = NULL, *own = NULL, *why = NULL;
+
+	*kept = 0;
 
 	if (a->sendmail_command == NULL && a->smtp_host == NULL) {
 		*error = xasprintf(_("account %s cannot send: set smtp_host "
@@ -294,6 +296,7 @@ send_submit(struct backend_ctx *ctx, const struct config_account *a,
 		return BACKEND_ERROR;
 	}
 	status = send_one(ctx, a, ob, e, save, arg, error);
+	*kept = status != SMTP_SEND_OK;
 	outbox_entry_free(e);
 	outbox_close(ob);
 	free(id);

@@ -24,14 +24,15 @@ typedef enum backend_status (*send_save_cb)(void *arg,
  * sender ("": the address of the account's from) and the n rcpts, then
  * send it. Sent: out of the outbox, and with save_sent a copy in sent
  * (IMAP; "" for none) or the local Sent (POP3), a MSG_EV_NOTE if that
- * copy failed. Not sent: kept in the outbox with the error recorded, and
- * BACKEND_ERROR with *error saying so (caller frees).
+ * copy failed. Not sent: BACKEND_ERROR with *error saying why (caller
+ * frees), and *kept 1 when the message is safe in the outbox with the
+ * error recorded, 0 when it never got there (the caller still has it).
  */
 enum backend_status send_submit(struct backend_ctx *,
 		     const struct config_account *, const char *sender,
 		     char * const *rcpts, size_t n, const char *sent,
 		     const char *data, size_t len, send_save_cb, void *arg,
-		     char **error);
+		     int *kept, char **error);
 
 /* MSG_REQ_OUTBOX_FLUSH: send every queued message again, oldest first;
  * one the server refuses stays and the rest go on, any other failure

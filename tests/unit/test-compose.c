@@ -62,7 +62,7 @@ static char *
 build(const char *text, int allow_8bit, size_t *len)
 {
 	struct compose_build_opts	 opts = { TEST_DATE, "test.example",
-					     allow_8bit };
+					     allow_8bit, 0 };
 	struct compose			*c = parse_ok(text);
 	char				*out = NULL, *error = NULL;
 	size_t				 n;
@@ -545,7 +545,7 @@ test_forward(void **state)
 static void
 test_build_errors(void **state)
 {
-	struct compose_build_opts	 opts = { TEST_DATE, NULL, 0 };
+	struct compose_build_opts	 opts = { TEST_DATE, NULL, 0, 0 };
 	struct compose			*c;
 	char				*out, *error = NULL;
 	size_t				 len;
